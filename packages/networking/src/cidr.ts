@@ -1,0 +1,46 @@
+import { collapseIPv6Number, IPv4CidrRange, IPv4Prefix, IPv6CidrRange, IPv6Prefix, Validator } from "ip-num";
+
+/** The subnet tiers, in the order they own the quarters of the VPC block. */
+export const TIERS = ["public", "private", "database"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** True for a well-formed IPv4 CIDR with no host bits set. */
+export function isCanonicalCidr(value: string): boolean {
+  if (!Validator.isValidIPv4CidrRange(value)[0]) return false;
+  return IPv4CidrRange.fromCidr(value).toCidrString() === value;
+}
+
+export function prefixLength(cidr: string): number {
+  return Number(IPv4CidrRange.fromCidr(cidr).getPrefix().getValue());
+}
+
+/** How many AZs a layout can hold: each tier's quarter splits into 2^(newBits-2) subnets. */
+export function maxAzs(subnetNewBits: number): number {
+  return 2 ** (subnetNewBits - 2);
+}
+
+/**
+ * The subnet block of a tier in an AZ slot.
+ *
+ * The VPC block is split into four quarters: public, private, database and a
+ * spare. Each quarter is split into equal subnets of prefix + newBits, and AZ
+ * slot i takes the i-th. A subnet's block therefore depends only on its tier
+ * and slot, never on how many AZs exist: adding an AZ adds blocks and moves
+ * none (the failure in pulumi-awsx #1204 and aws-cdk #6683).
+ */
+export function subnetCidr(vpcCidr: string, subnetNewBits: number, tier: Tier, slot: number): string {
+  const vpc = IPv4CidrRange.fromCidr(vpcCidr);
+  const base = Number(vpc.getPrefix().getValue());
+  const quarter = vpc.splitInto(IPv4Prefix.fromNumber(BigInt(base + 2)))[TIERS.indexOf(tier)];
+  const subnets = quarter.splitInto(IPv4Prefix.fromNumber(BigInt(base + subnetNewBits)));
+  if (slot >= subnets.length) {
+    throw new Error(`AZ slot ${slot} does not fit: ${vpcCidr} with subnetNewBits ${subnetNewBits} holds ${subnets.length} AZs`);
+  }
+  return subnets[slot].toCidrString();
+}
+
+/** The i-th /64 of the VPC's Amazon-provided IPv6 /56, in the compressed form AWS returns (no perpetual diff). */
+export function ipv6Subnet(vpcBlock: string, index: number): string {
+  const block = IPv6CidrRange.fromCidr(vpcBlock).splitInto(IPv6Prefix.fromNumber(64n))[index];
+  return `${collapseIPv6Number(block.getFirst().toString())}/64`;
+}

@@ -1,0 +1,411 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems, withName } from "@web-infra/core";
+import { ipv6Subnet, isCanonicalCidr, maxAzs, prefixLength, subnetCidr, Tier } from "./cidr";
+
+export type NatGatewayMode = "single" | "perAz";
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface FlowLogArgs {
+  /**
+   * Send VPC flow logs to CloudWatch Logs (Security Hub EC2.6).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Days CloudWatch keeps the flow log records; one of the values CloudWatch accepts.
+   *
+   * @default 365
+   */
+  readonly retentionInDays?: number;
+  /**
+   * Which traffic to record.
+   *
+   * @default "ALL"
+   */
+  readonly trafficType?: "ALL" | "REJECT" | "ACCEPT";
+  /**
+   * KMS key ARN that encrypts the log group.
+   *
+   * @default - the CloudWatch Logs service key
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+}
+
+export interface NetworkArgs {
+  /**
+   * IPv4 block of the VPC, /16 to /28 as AWS allows. Its four quarters hold the
+   * public, private and database tiers and a spare.
+   *
+   * @default "10.0.0.0/16"
+   */
+  readonly cidrBlock?: string;
+  /**
+   * How many availability zones to span. At least 2, so the load balancer and
+   * the web tier survive the loss of one.
+   *
+   * @default 2
+   */
+  readonly azCount?: number;
+  /**
+   * The zones to use, in order. Their count must equal `azCount`.
+   *
+   * @default - the first `azCount` zones the region lists
+   */
+  readonly availabilityZones?: readonly string[];
+  /**
+   * Bits added to the VPC prefix for each subnet. With a /16, 4 gives /20 subnets
+   * and room for 4 AZs. Changing it re-addresses every subnet.
+   *
+   * @default 4
+   */
+  readonly subnetNewBits?: number;
+  /**
+   * NAT gateways for the private subnets' egress: one per AZ survives an AZ loss;
+   * `single` is cheaper and loses egress from every AZ with its own.
+   *
+   * @default "perAz"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Give the VPC an Amazon-provided IPv6 /56 and each public subnet a /64, for a
+   * dual-stack load balancer.
+   *
+   * @default false
+   */
+  readonly enableIpv6?: boolean;
+  /**
+   * VPC flow logs.
+   *
+   * @default - enabled, all traffic, kept 365 days
+   */
+  readonly flowLogs?: FlowLogArgs;
+  /**
+   * Tags for every resource; each also gets a `Name`.
+   *
+   * @default - no extra tags
+   */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+interface Resolved {
+  cidrBlock: string;
+  azCount: number;
+  availabilityZones?: readonly string[];
+  subnetNewBits: number;
+  natGateways: NatGatewayMode;
+  enableIpv6: boolean;
+  flowLogs: { enabled: boolean; retentionInDays: number; trafficType: "ALL" | "REJECT" | "ACCEPT"; kmsKeyArn?: pulumi.Input<string> };
+}
+
+/** Apply defaults and check every argument, throwing all problems at once before anything is created. */
+export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
+  const p = new Problems(`web-infra:networking:Network "${name}"`);
+  const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
+  const subnetNewBits = args.subnetNewBits ?? 4;
+  const azCount = args.azCount ?? args.availabilityZones?.length ?? 2;
+  const natGateways = args.natGateways ?? "perAz";
+  const flow = args.flowLogs ?? {};
+  const resolved: Resolved = {
+    cidrBlock,
+    azCount,
+    availabilityZones: args.availabilityZones,
+    subnetNewBits,
+    natGateways,
+    enableIpv6: args.enableIpv6 ?? false,
+    flowLogs: {
+      enabled: flow.enabled ?? true,
+      retentionInDays: flow.retentionInDays ?? 365,
+      trafficType: flow.trafficType ?? "ALL",
+      kmsKeyArn: flow.kmsKeyArn,
+    },
+  };
+
+  const cidrOk = p.check(
+    typeof cidrBlock === "string" && isCanonicalCidr(cidrBlock) && prefixLength(cidrBlock) >= 16 && prefixLength(cidrBlock) <= 28,
+    "cidrBlock",
+    "must be an IPv4 CIDR from /16 to /28 with no host bits set",
+    cidrBlock,
+    'Use a private block such as "10.0.0.0/16".',
+  );
+  p.integer("subnetNewBits", subnetNewBits, 2, 12, "It splits each quarter of the VPC into 2^(n-2) AZ slots.");
+  if (cidrOk && Number.isInteger(subnetNewBits)) {
+    p.check(
+      prefixLength(cidrBlock) + subnetNewBits <= 28,
+      "subnetNewBits",
+      `must leave subnets of /28 or larger (${cidrBlock} + ${subnetNewBits} bits)`,
+      subnetNewBits,
+      `Use at most ${28 - prefixLength(cidrBlock)} or a larger VPC block.`,
+    );
+  }
+  const slots = Number.isInteger(subnetNewBits) && subnetNewBits >= 2 ? maxAzs(subnetNewBits) : Infinity;
+  p.check(
+    Number.isInteger(azCount) && azCount >= 2,
+    "azCount",
+    "must be an integer ≥ 2 so the load balancer and web tier survive the loss of one zone",
+    azCount,
+    "Set azCount to 2 or more.",
+  );
+  p.check(
+    !(Number.isInteger(azCount) && azCount > slots),
+    "azCount",
+    `must fit the subnet layout: subnetNewBits ${subnetNewBits} leaves ${slots} AZ slots`,
+    azCount,
+    `Raise subnetNewBits to ${Math.ceil(Math.log2(azCount)) + 2} (this re-addresses every subnet) or use fewer AZs.`,
+  );
+  if (args.availabilityZones !== undefined) {
+    const zones = args.availabilityZones;
+    p.check(zones.length === azCount, "availabilityZones", `must list exactly azCount (${azCount}) zones`, zones);
+    p.check(new Set(zones).size === zones.length, "availabilityZones", "must not repeat a zone", zones);
+    const region = aws.config.region;
+    const foreign = region ? zones.filter((z) => !z.startsWith(region)) : [];
+    p.check(foreign.length === 0, "availabilityZones", `must be zones of the provider region ${region}`, foreign);
+  }
+  p.oneOf("natGateways", natGateways, ["single", "perAz"] as const);
+  p.oneOf("flowLogs.retentionInDays", resolved.flowLogs.retentionInDays, LOG_RETENTION_DAYS, "CloudWatch Logs accepts only these periods.");
+  p.oneOf("flowLogs.trafficType", resolved.flowLogs.trafficType, ["ALL", "REJECT", "ACCEPT"] as const);
+  p.throwIfAny();
+  return resolved;
+}
+
+/**
+ * A VPC across N availability zones with three subnet tiers per zone:
+ * public (load balancer, NAT), private (web servers, egress through NAT) and
+ * database (no route beyond the VPC).
+ *
+ * Child names are a contract: `<name>-<tier>-<slot>` for subnets and their
+ * route table associations. Renaming one replaces the subnet, which fails
+ * while network interfaces are attached; ship renames with `aliases`.
+ */
+export class Network extends pulumi.ComponentResource {
+  public readonly vpc: aws.ec2.Vpc;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly vpcCidrBlock: string;
+  /** Zone names, in slot order. */
+  public readonly availabilityZones: pulumi.Output<string[]>;
+  /** Number of zones (known before deployment). */
+  public readonly azCount: number;
+  public readonly publicSubnets: aws.ec2.Subnet[];
+  public readonly privateSubnets: aws.ec2.Subnet[];
+  public readonly databaseSubnets: aws.ec2.Subnet[];
+  public readonly publicSubnetIds: pulumi.Output<string[]>;
+  public readonly privateSubnetIds: pulumi.Output<string[]>;
+  public readonly databaseSubnetIds: pulumi.Output<string[]>;
+  public readonly natGatewayIds: pulumi.Output<string[]>;
+  public readonly flowLogGroupName?: pulumi.Output<string>;
+  public readonly ipv6Enabled: boolean;
+
+  constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    const cfg = resolveNetworkArgs(name, args);
+    super("web-infra:networking:Network", name, {}, opts);
+    const parent = { parent: this };
+    const tags = args.tags;
+    this.vpcCidrBlock = cfg.cidrBlock;
+    this.azCount = cfg.azCount;
+    this.ipv6Enabled = cfg.enableIpv6;
+
+    this.availabilityZones = cfg.availabilityZones
+      ? pulumi.output([...cfg.availabilityZones])
+      : aws
+          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
+          .names.apply((names) => {
+            if (names.length < cfg.azCount) {
+              throw new Error(
+                `web-infra:networking:Network "${name}": azCount is ${cfg.azCount} but the region has only ${names.length} zones`,
+              );
+            }
+            return names.slice(0, cfg.azCount);
+          });
+
+    this.vpc = new aws.ec2.Vpc(
+      name,
+      {
+        cidrBlock: cfg.cidrBlock,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        assignGeneratedIpv6CidrBlock: cfg.enableIpv6 || undefined,
+        tags: withName(tags, name),
+      },
+      parent,
+    );
+    this.vpcId = this.vpc.id;
+
+    // Leave the default group with no rules so nothing attached to it by accident can talk (Security Hub EC2.2).
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default`,
+      { vpcId: this.vpc.id, ingress: [], egress: [], tags: withName(tags, `${name}-default-closed`) },
+      parent,
+    );
+
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id, tags: withName(tags, `${name}-igw`) }, parent);
+
+    const slots = [...Array(cfg.azCount).keys()];
+    const makeSubnets = (tier: Tier) =>
+      slots.map((i) => {
+        const az = this.availabilityZones.apply((zones) => zones[i]);
+        return new aws.ec2.Subnet(
+          `${name}-${tier}-${i}`,
+          {
+            vpcId: this.vpc.id,
+            cidrBlock: subnetCidr(cfg.cidrBlock, cfg.subnetNewBits, tier, i),
+            availabilityZone: az,
+            // The ALB and NAT gateways bring their own addresses; nothing here should get a public IP by default (EC2.15).
+            mapPublicIpOnLaunch: false,
+            ...(tier === "public" && cfg.enableIpv6
+              ? {
+                  ipv6CidrBlock: this.vpc.ipv6CidrBlock.apply((block) => ipv6Subnet(block, i)),
+                  assignIpv6AddressOnCreation: false,
+                }
+              : {}),
+            tags: withName(
+              tags,
+              az.apply((z) => `${name}-${tier}-${z}`),
+            ),
+          },
+          parent,
+        );
+      });
+    this.publicSubnets = makeSubnets("public");
+    this.privateSubnets = makeSubnets("private");
+    this.databaseSubnets = makeSubnets("database");
+
+    const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: withName(tags, `${name}-public`) }, parent);
+    new aws.ec2.Route(
+      `${name}-public-internet`,
+      { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+      parent,
+    );
+    if (cfg.enableIpv6) {
+      new aws.ec2.Route(
+        `${name}-public-internet-ipv6`,
+        { routeTableId: publicTable.id, destinationIpv6CidrBlock: "::/0", gatewayId: igw.id },
+        parent,
+      );
+    }
+    const publicAssociations = this.publicSubnets.map(
+      (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: s.id, routeTableId: publicTable.id }, parent),
+    );
+
+    const natSlots = cfg.natGateways === "perAz" ? slots : [0];
+    const nats = natSlots.map((i) => {
+      const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: withName(tags, `${name}-nat-${i}`) }, parent);
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i}`,
+        { allocationId: eip.id, subnetId: this.publicSubnets[i].id, connectivityType: "public", tags: withName(tags, `${name}-nat-${i}`) },
+        // A NAT gateway created before its subnet routes to the internet gateway starts without a path out.
+        { ...parent, dependsOn: [igw, publicAssociations[i]] },
+      );
+    });
+    this.natGatewayIds = pulumi.all(nats.map((n) => n.id));
+
+    this.privateSubnets.forEach((s, i) => {
+      const table = new aws.ec2.RouteTable(
+        `${name}-private-${i}`,
+        { vpcId: this.vpc.id, tags: withName(tags, `${name}-private-${i}`) },
+        parent,
+      );
+      const nat = cfg.natGateways === "perAz" ? nats[i] : nats[0];
+      new aws.ec2.Route(
+        `${name}-private-${i}-egress`,
+        { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
+    });
+
+    // Database subnets share one table with only the implicit local route: no path to or from the internet (RDS.46).
+    const databaseTable = new aws.ec2.RouteTable(
+      `${name}-database`,
+      { vpcId: this.vpc.id, tags: withName(tags, `${name}-database`) },
+      parent,
+    );
+    this.databaseSubnets.forEach(
+      (s, i) => new aws.ec2.RouteTableAssociation(`${name}-database-${i}`, { subnetId: s.id, routeTableId: databaseTable.id }, parent),
+    );
+
+    if (cfg.flowLogs.enabled) {
+      this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags);
+    }
+
+    this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
+    this.privateSubnetIds = pulumi.all(this.privateSubnets.map((s) => s.id));
+    this.databaseSubnetIds = pulumi.all(this.databaseSubnets.map((s) => s.id));
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      availabilityZones: this.availabilityZones,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      databaseSubnetIds: this.databaseSubnetIds,
+      natGatewayIds: this.natGatewayIds,
+    });
+  }
+
+  private createFlowLogs(name: string, cfg: Resolved["flowLogs"], tags: NetworkArgs["tags"]): pulumi.Output<string> {
+    const parent = { parent: this };
+    const group = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { retentionInDays: cfg.retentionInDays, kmsKeyId: cfg.kmsKeyArn, tags: withName(tags, `${name}-flow-logs`) },
+      parent,
+    );
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      {
+        description: `Lets VPC Flow Logs write ${name}'s records to CloudWatch Logs`,
+        assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
+          {
+            statements: [
+              {
+                actions: ["sts:AssumeRole"],
+                principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+                // Confused-deputy guard: only flow logs of this account may assume the role.
+                conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
+              },
+            ],
+          },
+          parent,
+        ).json,
+        tags: withName(tags, `${name}-flow-logs`),
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      {
+        role: role.name,
+        policy: aws.iam.getPolicyDocumentOutput(
+          {
+            statements: [
+              {
+                actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                resources: [group.arn, pulumi.interpolate`${group.arn}:*`],
+              },
+            ],
+          },
+          parent,
+        ).json,
+      },
+      parent,
+    );
+    new aws.ec2.FlowLog(
+      name,
+      {
+        vpcId: this.vpc.id,
+        trafficType: cfg.trafficType,
+        logDestinationType: "cloud-watch-logs",
+        logDestination: group.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+        tags: withName(tags, `${name}-flow-logs`),
+      },
+      parent,
+    );
+    return group.name;
+  }
+}

@@ -1,0 +1,10 @@
+export * from "./graph";
+export * from "./harness";
+export * from "./project";
+export * from "./rules";
+export * from "./secrets";
+export * from "./aws/catalog";
+export { AUTONAME, physicalName, stableHex } from "./aws/naming";
+export { INVOKES, answerInvoke } from "./aws/invokes";
+export { AwsWorld, ELB_LOG_ACCOUNTS } from "./aws/world";
+export * from "./report";

@@ -1,0 +1,83 @@
+import type { CapturedResource, StackGraph } from "./graph";
+
+type Describer = (r: CapturedResource, g: StackGraph) => string;
+
+const nameOf = (g: StackGraph, id: unknown) => g.byId(id)?.name ?? g.byArn(id)?.name ?? (id === undefined ? "?" : String(id));
+const ports = (from: unknown, to: unknown) => (from === to ? String(from) : `${String(from)}-${String(to)}`);
+
+/** The settings worth seeing per type, one line each. Types not listed show nothing extra. */
+export const DESCRIBERS: Record<string, Describer> = {
+  "aws:ec2/vpc:Vpc": (r) => `cidr ${String(r.inputs["cidrBlock"])}${r.inputs["assignGeneratedIpv6CidrBlock"] ? " +ipv6" : ""}`,
+  "aws:ec2/subnet:Subnet": (r) => `${String(r.inputs["cidrBlock"])} in ${String(r.state["availabilityZone"])}`,
+  "aws:ec2/natGateway:NatGateway": (r, g) =>
+    `in ${nameOf(g, r.inputs["subnetId"])} (${String(g.byId(r.inputs["subnetId"])?.state["availabilityZone"])})`,
+  "aws:ec2/route:Route": (r, g) =>
+    `${String(r.inputs["destinationCidrBlock"] ?? r.inputs["destinationIpv6CidrBlock"])} → ${nameOf(g, r.inputs["gatewayId"] ?? r.inputs["natGatewayId"])}`,
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": (r, g) =>
+    `${nameOf(g, r.inputs["subnetId"])} → ${nameOf(g, r.inputs["routeTableId"])}`,
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (r) =>
+    `${(r.inputs["ingress"] as unknown[] | undefined)?.length ?? 0} ingress, ${(r.inputs["egress"] as unknown[] | undefined)?.length ?? 0} egress rules`,
+  "aws:ec2/flowLog:FlowLog": (r) => `${String(r.inputs["trafficType"])} → ${String(r.inputs["logDestinationType"])}`,
+  "aws:cloudwatch/logGroup:LogGroup": (r) => `retention ${String(r.inputs["retentionInDays"] ?? "never expires")} days`,
+  "aws:ec2/securityGroup:SecurityGroup": (r) => String(r.inputs["description"] ?? ""),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (r, g) =>
+    `${String(r.inputs["ipProtocol"])}/${ports(r.inputs["fromPort"], r.inputs["toPort"])} from ${
+      r.inputs["referencedSecurityGroupId"]
+        ? nameOf(g, r.inputs["referencedSecurityGroupId"])
+        : String(r.inputs["cidrIpv4"] ?? r.inputs["cidrIpv6"])
+    } into ${nameOf(g, r.inputs["securityGroupId"])}`,
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (r, g) =>
+    `${String(r.inputs["ipProtocol"])}/${ports(r.inputs["fromPort"], r.inputs["toPort"])} to ${
+      r.inputs["referencedSecurityGroupId"]
+        ? nameOf(g, r.inputs["referencedSecurityGroupId"])
+        : String(r.inputs["cidrIpv4"] ?? r.inputs["cidrIpv6"])
+    } from ${nameOf(g, r.inputs["securityGroupId"])}`,
+};
+
+export function describe(r: CapturedResource, g: StackGraph): string {
+  const d = DESCRIBERS[r.type];
+  return d ? d(r, g) : "";
+}
+
+/** Short type for display: `aws:ec2/subnet:Subnet` → `ec2.Subnet`. */
+export function shortType(type: string): string {
+  const m = /^([\w-]+):([\w-]+)\/[\w-]+:(\w+)$/.exec(type);
+  if (m) return `${m[2]}.${m[3]}`;
+  return type;
+}
+
+/** The resource tree by component, one line per resource with its key settings. */
+export function renderTree(g: StackGraph): string {
+  const lines: string[] = [];
+  const walk = (r: CapturedResource, depth: number) => {
+    const detail = describe(r, g);
+    const flags = [
+      r.options.protect ? "protect" : "",
+      r.options.ignoreChanges.length ? `ignoreChanges ${r.options.ignoreChanges.join(",")}` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+    lines.push(
+      `${"  ".repeat(depth)}${r.custom ? "" : "▸ "}${shortType(r.type)} ${r.name}${detail ? `  ${detail}` : ""}${flags ? `  [${flags}]` : ""}`,
+    );
+    for (const c of g.children(r.urn)) walk(c, depth + 1);
+  };
+  for (const root of g.resources.filter((r) => r.parent === undefined)) walk(root, 0);
+  return lines.join("\n");
+}
+
+export function renderCounts(g: StackGraph): string {
+  const counts = g.counts();
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const width = Math.max(...Object.keys(counts).map((t) => shortType(t).length), 5);
+  return [
+    ...Object.entries(counts).map(([t, n]) => `${shortType(t).padEnd(width)}  ${String(n).padStart(3)}`),
+    `${"total".padEnd(width)}  ${String(total).padStart(3)}`,
+  ].join("\n");
+}
+
+export function renderOutputs(g: StackGraph): string {
+  return Object.entries(g.outputs)
+    .map(([k, v]) => `${k}: ${g.secretOutputs.includes(k) ? "[secret]" : typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join("\n");
+}

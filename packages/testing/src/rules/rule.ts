@@ -1,0 +1,60 @@
+import type { CapturedResource, Rejection, StackGraph } from "../graph";
+
+/**
+ * One thing AWS or the provider refuses at `pulumi up`. A rule reads the
+ * captured graph and returns a message per offending resource.
+ */
+export interface AwsRule {
+  /** Stable id, e.g. `subnet-cidr-in-vpc`. */
+  readonly id: string;
+  /** What AWS enforces, with the source (API error, user guide page). */
+  readonly description: string;
+  readonly check: (graph: StackGraph) => Rejection[];
+}
+
+/**
+ * A rule over every resource of some types: `test` returns the problems of
+ * one resource (empty when AWS would accept it).
+ */
+export function resourceRule(
+  id: string,
+  description: string,
+  types: readonly string[],
+  test: (r: CapturedResource, graph: StackGraph) => (string | undefined)[] | string | undefined,
+): AwsRule {
+  return {
+    id,
+    description,
+    check: (graph) =>
+      graph.ofType(...types).flatMap((r) => {
+        const found = test(r, graph);
+        const list = Array.isArray(found) ? found : [found];
+        return list.filter((m): m is string => typeof m === "string").map((message) => ({ rule: id, urn: r.urn, message }));
+      }),
+  };
+}
+
+/** Thrown when a run registers something AWS would refuse; lists every refusal at once. */
+export class AwsRejectionError extends Error {
+  constructor(readonly rejections: readonly Rejection[]) {
+    super(
+      `AWS would reject ${rejections.length} resource${rejections.length === 1 ? "" : "s"} at pulumi up:\n` +
+        rejections.map((r) => `  - [${r.rule}] ${r.urn}: ${r.message}`).join("\n"),
+    );
+    this.name = "AwsRejectionError";
+  }
+}
+
+export function checkRules(graph: StackGraph, rules: readonly AwsRule[]): Rejection[] {
+  return rules.flatMap((rule) => rule.check(graph));
+}
+
+/** `a.b[0].c` style lookup into a captured property bag. */
+export function prop(bag: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = bag;
+  for (const part of path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}

@@ -1,0 +1,347 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { engineUrn, runProgram, stackConfig } from "../src";
+
+class Box extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super("test:box:Box", name, {}, opts);
+    this.bucket = new aws.s3.Bucket(`${name}-logs`, {}, { parent: this, protect: true, ignoreChanges: ["tags"], retainOnDelete: true });
+    this.registerOutputs({ bucket: this.bucket.bucket });
+  }
+}
+
+describe("harness: what it records", () => {
+  it("records type, logical name, engine URN and parent, excluding the root stack from the type chain", async () => {
+    const g = await runProgram(() => new Box("box"), { stack: "dev", project: "demo" });
+    const box = g.get("test:box:Box", "box");
+    const bucket = g.get("aws:s3/bucket:Bucket", "box-logs");
+    assert.equal(box.urn, "urn:pulumi:dev::demo::test:box:Box::box");
+    assert.equal(bucket.urn, "urn:pulumi:dev::demo::test:box:Box$aws:s3/bucket:Bucket::box-logs");
+    assert.equal(bucket.parent, box.urn);
+    assert.equal(box.parent, "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev");
+    assert.equal(engineUrn("s", "p", bucket.urn, "x:y:Z", "n"), "urn:pulumi:s::p::test:box:Box$aws:s3/bucket:Bucket$x:y:Z::n");
+  });
+
+  it("records protect, ignoreChanges, retainOnDelete, deleteBeforeReplace and aliases", async () => {
+    const g = await runProgram(
+      () => {
+        new Box("box");
+        new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" }, { deleteBeforeReplace: true, aliases: [{ name: "old-v" }] });
+      },
+      { stack: "dev", project: "demo" },
+    );
+    const bucket = g.get("aws:s3/bucket:Bucket", "box-logs");
+    assert.equal(bucket.options.protect, true);
+    assert.deepEqual(bucket.options.ignoreChanges, ["tags"]);
+    assert.equal(bucket.options.retainOnDelete, true);
+    const vpc = g.get("aws:ec2/vpc:Vpc", "v");
+    assert.equal(vpc.options.deleteBeforeReplace, true);
+    assert.equal(vpc.options.protect, false);
+    assert.deepEqual(vpc.options.aliases, ["urn:pulumi:dev::demo::aws:ec2/vpc:Vpc::old-v"]);
+  });
+
+  it("unwraps secret inputs and records their paths", async () => {
+    const g = await runProgram(
+      () => {
+        new aws.ssm.Parameter("p", { type: "SecureString", value: pulumi.secret("hunter2"), tags: { owner: "me" } });
+      },
+      { stack: "dev" },
+    );
+    const p = g.get("aws:ssm/parameter:Parameter", "p");
+    assert.equal(p.inputs["value"], "hunter2");
+    assert.deepEqual(p.secretPaths, ["value"]);
+  });
+
+  it("records which resource's outputs feed which input", async () => {
+    const g = await runProgram(
+      () => {
+        const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+        new aws.ec2.Subnet("s", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24" });
+      },
+      { stack: "dev" },
+    );
+    const vpc = g.get("aws:ec2/vpc:Vpc", "v");
+    const subnet = g.get("aws:ec2/subnet:Subnet", "s");
+    assert.deepEqual(subnet.propertyDependencies["vpcId"], [vpc.urn]);
+    assert.equal(subnet.propertyDependencies["cidrBlock"], undefined);
+    assert.ok(subnet.dependencies.includes(vpc.urn));
+  });
+
+  it("marks additionalSecretOutputs (RandomPassword.result) secret, as the engine does", async () => {
+    const g = await runProgram(
+      () => {
+        const pw = new random.RandomPassword("pw", { length: 20, special: false });
+        return { pw: pw.result, length: pw.length };
+      },
+      { stack: "dev" },
+    );
+    assert.deepEqual(g.secretOutputs, ["pw"]);
+    assert.equal(String(g.outputs["pw"]).length, 20);
+    assert.match(String(g.outputs["pw"]), /^[A-Za-z0-9]{20}$/);
+  });
+
+  it("is deterministic: the same stack gives the same ids twice, another stack other ids", async () => {
+    const prog = () => ({ id: new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" }).id });
+    const a = await runProgram(prog, { stack: "dev" });
+    const b = await runProgram(prog, { stack: "dev" });
+    const c = await runProgram(prog, { stack: "prod" });
+    assert.equal(a.outputs["id"], b.outputs["id"]);
+    assert.notEqual(a.outputs["id"], c.outputs["id"]);
+    assert.match(String(a.outputs["id"]), /^vpc-0[0-9a-f]{16}$/);
+  });
+
+  it("surfaces an error thrown by the program", async () => {
+    await assert.rejects(
+      runProgram(
+        () => {
+          throw new Error("config is wrong");
+        },
+        { stack: "dev" },
+      ),
+      /config is wrong/,
+    );
+  });
+});
+
+describe("harness: computed outputs like AWS's", () => {
+  it("gives ARNs with the region and account", async () => {
+    const g = await runProgram(
+      () => {
+        const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+        const role = new aws.iam.Role("r", { assumeRolePolicy: "{}" });
+        return { vpc: vpc.arn, role: role.arn };
+      },
+      { stack: "dev", config: { "aws:region": "eu-west-1" }, accountId: "111122223333" },
+    );
+    assert.match(String(g.outputs["vpc"]), /^arn:aws:ec2:eu-west-1:111122223333:vpc\/vpc-0[0-9a-f]{16}$/);
+    assert.match(String(g.outputs["role"]), /^arn:aws:iam::111122223333:role\/r-[0-9a-f]{7}$/);
+  });
+
+  it("gives an ALB its dnsName, zoneId and arnSuffix, and a target group its arnSuffix", async () => {
+    const g = await runProgram(
+      () => {
+        const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+        const a = new aws.ec2.Subnet("a", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", availabilityZone: "us-east-1a" });
+        const b = new aws.ec2.Subnet("b", { vpcId: vpc.id, cidrBlock: "10.0.2.0/24", availabilityZone: "us-east-1b" });
+        const lb = new aws.lb.LoadBalancer("alb", { subnets: [a.id, b.id] });
+        const tg = new aws.lb.TargetGroup("tg", { port: 80, protocol: "HTTP", vpcId: vpc.id });
+        return {
+          dns: lb.dnsName,
+          zone: lb.zoneId,
+          suffix: lb.arnSuffix,
+          arn: lb.arn,
+          tgSuffix: tg.arnSuffix,
+          lbVpc: lb.vpcId,
+          vpc: vpc.id,
+        };
+      },
+      { stack: "dev" },
+    );
+    const o = g.outputs as Record<string, string>;
+    assert.match(o["dns"], /^alb-[0-9a-f]{7}-\d{10}\.us-east-1\.elb\.amazonaws\.com$/);
+    assert.equal(o["zone"], "Z35SXDOTRQ7X7K");
+    assert.match(o["suffix"], /^app\/alb-[0-9a-f]{7}\/[0-9a-f]{16}$/);
+    assert.equal(o["arn"], `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/${o["suffix"]}`);
+    assert.match(o["tgSuffix"], /^targetgroup\/tg-[0-9a-f]{7}\/[0-9a-f]{16}$/);
+    assert.equal(o["lbVpc"], o["vpc"]);
+  });
+
+  it("places an instance in its subnet's AZ with a private IP from the subnet, skipping the 4 reserved addresses", async () => {
+    const g = await runProgram(
+      () => {
+        const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+        const s = new aws.ec2.Subnet("s", { vpcId: vpc.id, cidrBlock: "10.0.3.0/24", availabilityZone: "us-east-1c" });
+        const i = new aws.ec2.Instance("i", { subnetId: s.id, ami: "ami-0a7d80731ae1b2435", instanceType: "t3.micro" });
+        return { az: i.availabilityZone, ip: i.privateIp, dns: i.privateDns, publicIp: i.publicIp };
+      },
+      { stack: "dev" },
+    );
+    assert.deepEqual(g.outputs, { az: "us-east-1c", ip: "10.0.3.4", dns: "ip-10-0-3-4.ec2.internal", publicIp: "" });
+  });
+
+  it("gives an RDS instance its identifier, address, endpoint and port", async () => {
+    const g = await runProgram(
+      () => {
+        const db = new aws.rds.Instance("Primary", {
+          engine: "mysql",
+          engineVersion: "8.4.7",
+          instanceClass: "db.t4g.micro",
+          allocatedStorage: 20,
+        });
+        return { id: db.identifier, address: db.address, endpoint: db.endpoint, port: db.port, arn: db.arn };
+      },
+      { stack: "dev" },
+    );
+    const o = g.outputs as Record<string, string | number>;
+    assert.match(String(o["id"]), /^primary-[0-9a-f]{7}$/, "auto-named identifiers are lower-cased like the provider does");
+    assert.match(String(o["address"]), new RegExp(`^${String(o["id"])}\\.[0-9a-f]{12}\\.us-east-1\\.rds\\.amazonaws\\.com$`));
+    assert.equal(o["endpoint"], `${String(o["address"])}:3306`);
+    assert.equal(o["port"], 3306);
+    assert.equal(o["arn"], `arn:aws:rds:us-east-1:123456789012:db:${String(o["id"])}`);
+  });
+
+  it("gives an ACM certificate DNS validation options for each name", async () => {
+    const g = await runProgram(
+      () => {
+        const cert = new aws.acm.Certificate("c", {
+          domainName: "www.example.com",
+          subjectAlternativeNames: ["example.com"],
+          validationMethod: "DNS",
+        });
+        return { dvo: cert.domainValidationOptions };
+      },
+      { stack: "dev" },
+    );
+    const dvo = g.outputs["dvo"] as {
+      domainName: string;
+      resourceRecordName: string;
+      resourceRecordType: string;
+      resourceRecordValue: string;
+    }[];
+    assert.deepEqual(
+      dvo.map((d) => d.domainName),
+      ["www.example.com", "example.com"],
+    );
+    assert.equal(dvo[0].resourceRecordType, "CNAME");
+    assert.match(dvo[0].resourceRecordName, /^_[0-9a-f]{32}\.www\.example\.com\.$/);
+    assert.match(dvo[0].resourceRecordValue, /\.acm-validations\.aws\.$/);
+  });
+
+  it("auto-names the way the provider does: logical name, '-', 7 random hex characters", async () => {
+    const g = await runProgram(
+      () => {
+        new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: "vpc-1", targetType: "instance" });
+        new aws.lb.TargetGroup("fixed", { name: "my-fixed-name", port: 80, protocol: "HTTP", targetType: "instance", vpcId: "vpc-1" });
+      },
+      { stack: "dev" },
+    );
+    assert.match(String(g.get("aws:lb/targetGroup:TargetGroup", "web").state["name"]), /^web-[0-9a-f]{7}$/);
+    assert.equal(g.get("aws:lb/targetGroup:TargetGroup", "fixed").state["name"], "my-fixed-name");
+  });
+});
+
+describe("harness: invokes", () => {
+  it("answers AZs, region, caller identity and partition for the configured region", async () => {
+    const g = await runProgram(
+      async () => {
+        const azs = await aws.getAvailabilityZones({ state: "available" });
+        const region = await aws.getRegion();
+        const me = await aws.getCallerIdentity();
+        const part = await aws.getPartition();
+        return { azs: azs.names, region: region.region, account: me.accountId, partition: part.partition };
+      },
+      { stack: "dev", config: { "aws:region": "eu-west-1" } },
+    );
+    assert.deepEqual(g.outputs, {
+      azs: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+      region: "eu-west-1",
+      account: "123456789012",
+      partition: "aws",
+    });
+    assert.deepEqual(
+      g.invokes.map((i) => i.token),
+      [
+        "aws:index/getAvailabilityZones:getAvailabilityZones",
+        "aws:index/getRegion:getRegion",
+        "aws:index/getCallerIdentity:getCallerIdentity",
+        "aws:index/getPartition:getPartition",
+      ],
+    );
+  });
+
+  it("finds the newest Amazon Linux 2023 AMI for an architecture", async () => {
+    const g = await runProgram(
+      async () => {
+        const ami = await aws.ec2.getAmi({
+          owners: ["amazon"],
+          mostRecent: true,
+          filters: [
+            { name: "name", values: ["al2023-ami-2023.*-kernel-6.1-arm64"] },
+            { name: "architecture", values: ["arm64"] },
+          ],
+        });
+        return { id: ami.id, arch: ami.architecture };
+      },
+      { stack: "dev" },
+    );
+    assert.deepEqual(g.outputs, { id: "ami-05b4ded3ceb71e470", arch: "arm64" });
+  });
+
+  it("finds a Route 53 zone by id and renders IAM policy documents as the provider does", async () => {
+    const g = await runProgram(
+      async () => {
+        const zone = await aws.route53.getZone({ zoneId: "Z0123456789EXAMPLE" });
+        const doc = await aws.iam.getPolicyDocument({
+          statements: [
+            {
+              actions: ["s3:GetObject"],
+              resources: ["arn:aws:s3:::b/*"],
+              principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }],
+            },
+          ],
+        });
+        return { zone: zone.name, doc: JSON.parse(doc.json) as unknown };
+      },
+      { stack: "dev" },
+    );
+    assert.equal(g.outputs["zone"], "example.com");
+    assert.deepEqual(g.outputs["doc"], {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
+    });
+  });
+
+  it("fails when the program calls an invoke the harness does not answer", async () => {
+    await assert.rejects(
+      runProgram(
+        async () => {
+          await aws.ec2.getVpc({ default: true });
+        },
+        { stack: "dev" },
+      ),
+      /invoke "aws:ec2\/getVpc:getVpc" is not mocked/,
+    );
+  });
+
+  it("fails when the AMI lookup matches nothing, as EC2 does", async () => {
+    await assert.rejects(
+      runProgram(
+        async () => {
+          await aws.ec2.getAmi({ owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: ["ubuntu-*"] }] });
+        },
+        { stack: "dev" },
+      ),
+      /Your query returned no results/,
+    );
+  });
+});
+
+describe("harness: config", () => {
+  it("reads a stack file's config under the project's namespace, structured values as JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "harness-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nconfig:\n  size:\n    default: 3\n");
+    writeFileSync(join(dir, "Pulumi.qa.yaml"), "config:\n  aws:region: eu-west-1\n  demo:flags: [a, b]\n  name: x\n");
+    const { project, config } = stackConfig({ stack: "qa", projectDir: dir, config: { size: 5 } });
+    assert.equal(project, "demo");
+    assert.deepEqual(config, { "demo:size": "5", "aws:region": "eu-west-1", "demo:flags": '["a","b"]', "demo:name": "x" });
+  });
+
+  it("fails when a stack file holds a secure value and no plaintext is supplied", () => {
+    const dir = mkdtempSync(join(tmpdir(), "harness-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+    writeFileSync(join(dir, "Pulumi.qa.yaml"), "config:\n  demo:token:\n    secure: v1:abc\n");
+    assert.throws(() => stackConfig({ stack: "qa", projectDir: dir }), /demo:token is a secure value/);
+    assert.deepEqual(stackConfig({ stack: "qa", projectDir: dir, secrets: { "demo:token": "t" } }).secretKeys, ["demo:token"]);
+  });
+
+  it("passes the config to the program", async () => {
+    const g = await runProgram(() => ({ n: new pulumi.Config().requireNumber("n") }), { stack: "dev", project: "demo", config: { n: 7 } });
+    assert.equal(g.outputs["n"], 7);
+  });
+});

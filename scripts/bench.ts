@@ -1,0 +1,76 @@
+/**
+ * npm run bench: medians over several cold runs, as ratios to the floor (a
+ * node process that loads the Pulumi SDK and AWS provider and registers one
+ * mocked resource). Targets: the largest stack's evaluation ≤ 1.2× the floor;
+ * the whole `npm test` ≤ 2× a one-test suite.
+ *
+ *   npm run bench [-- --runs 7]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { stackNames } from "@web-infra/testing";
+
+const ROOT = resolve(__dirname, "..");
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, "test-runs": { type: "string", default: "3" } } });
+const runs = Number(values.runs);
+const testRuns = Number(values["test-runs"]);
+
+function time(cmd: string, args: string[]): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${String(r.stderr)}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function measure(label: string, n: number, cmd: string, args: string[]): { label: string; median: number; all: number[] } {
+  time(cmd, args); // warm the file cache and tsx's transform cache; cold means a new process, not a cold disk
+  const all = [...Array(n)].map(() => time(cmd, args));
+  return { label, median: median(all), all };
+}
+
+const node = process.execPath;
+const tsx = ["--require", "./packages/testing/register.js"];
+const mocha = resolve(ROOT, "node_modules/mocha/bin/mocha.js");
+
+const floor = measure("floor: load SDK + AWS, register 1 mocked resource", runs, node, ["scripts/bench/floor.js"]);
+const floorCached = measure("floor with Node's compile cache (as register.js turns on)", runs, node, [
+  "--require",
+  "./scripts/bench/compile-cache.js",
+  "scripts/bench/floor.js",
+]);
+const stacks = stackNames(ROOT).map((s) => {
+  const resources = execFileSync(node, [...tsx, "scripts/bench/evaluate.ts", s], { cwd: ROOT, encoding: "utf8" }).trim();
+  return {
+    ...measure(`evaluate ${s} (${resources} resources)`, runs, node, [...tsx, "scripts/bench/evaluate.ts", s]),
+    resources: Number(resources),
+  };
+});
+const oneTest = measure("mocha, a one-test suite (one whole-stack run)", testRuns, node, [
+  mocha,
+  "--no-config",
+  "--require",
+  "./packages/testing/register.js",
+  "tests/stacks.test.ts",
+  "--grep",
+  "whole stack: dev is accepted",
+]);
+const suite = measure("npm test (whole suite)", testRuns, "npm", ["test", "--silent"]);
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rows = [floor, floorCached, ...stacks, oneTest, suite];
+const width = Math.max(...rows.map((r) => r.label.length));
+console.log(`node ${process.version}, ${runs} runs (${testRuns} for test suites), medians; every run a new process\n`);
+for (const r of rows) console.log(`${r.label.padEnd(width)}  ${fmt(r.median).padStart(8)}  ${(r.median / floor.median).toFixed(2)}× floor`);
+const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
+console.log(`\nlargest stack / floor: ${(largest.median / floor.median).toFixed(2)}× (target ≤ 1.20)`);
+console.log(
+  `largest stack / floor with compile cache: ${(largest.median / floorCached.median).toFixed(2)}× (same loader settings on both sides)`,
+);
+console.log(`whole suite / one-test suite: ${(suite.median / oneTest.median).toFixed(2)}× (target ≤ 2.00)`);

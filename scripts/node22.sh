@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Run a command under the Node version pinned in .nvmrc, fetching it from the
+# npm registry (package node-linux-<arch>) when the machine's node is older.
+#
+#   scripts/node22.sh npm test          # run one command under Node 22
+#   source scripts/node22.sh            # put Node 22 first on PATH in this shell
+#
+# The binary is cached in ${WEB_INFRA_NODE_CACHE:-~/.cache/web-infra}; npm pack
+# checks the tarball against the registry's integrity hash.
+set -euo pipefail
+_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+_want=$(tr -d ' \r\n' <"$_root/.nvmrc")
+_major=${_want%%.*}
+
+_have=$(node -p 'process.versions.node' 2>/dev/null || echo 0)
+if [ "${_have%%.*}" -lt "$_major" ]; then
+  case $(uname -m) in
+    x86_64) _arch=x64 ;;
+    aarch64 | arm64) _arch=arm64 ;;
+    *) echo "node22.sh: no node-linux package for $(uname -m); install Node $_want yourself" >&2; exit 1 ;;
+  esac
+  _dir=${WEB_INFRA_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/web-infra}/node-$_want-linux-$_arch
+  if [ ! -x "$_dir/bin/node" ]; then
+    _tmp=$(mktemp -d)
+    echo "node22.sh: fetching node-linux-$_arch@$_want from the npm registry into $_dir" >&2
+    (cd "$_tmp" && npm pack --silent "node-linux-$_arch@$_want" >/dev/null)
+    tar -xzf "$_tmp"/node-linux-"$_arch"-*.tgz -C "$_tmp"
+    "$_tmp/package/bin/node" --version >/dev/null
+    mkdir -p "$(dirname "$_dir")"
+    rm -rf "$_dir"
+    mv "$_tmp/package" "$_dir"
+    rm -rf "$_tmp"
+  fi
+  export PATH="$_dir/bin:$PATH"
+fi
+
+# Sourced: leave PATH set for the caller's shell. Executed: run the command.
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  set +euo pipefail
+  return 0
+fi
+exec "$@"

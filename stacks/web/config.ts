@@ -1,0 +1,206 @@
+import { Problems } from "@web-infra/core";
+import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
+import { z } from "zod";
+
+export const PROJECT = "web-infra";
+export const PRESET_NAMES = ["dev", "staging", "prod"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** Everything the program needs, after presets and overrides. */
+export interface Settings {
+  readonly stack: string;
+  readonly preset: PresetName;
+  readonly region: string;
+  readonly vpcCidr: string;
+  readonly azCount: number;
+  readonly natGateways: NatGatewayMode;
+  readonly flowLogs: boolean;
+  readonly flowLogRetentionDays: number;
+}
+
+type Tunable = Omit<Settings, "stack" | "preset" | "region">;
+
+/**
+ * Environment presets: cost, size and protection live here, in code;
+ * `Pulumi.<stack>.yaml` only overrides. Each value's reason is in the README table.
+ */
+export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
+  dev: {
+    vpcCidr: "10.10.0.0/16",
+    azCount: 2,
+    natGateways: "single",
+    flowLogs: false,
+    flowLogRetentionDays: 7,
+  },
+  staging: {
+    vpcCidr: "10.20.0.0/16",
+    azCount: 2,
+    natGateways: "perAz",
+    flowLogs: true,
+    flowLogRetentionDays: 90,
+  },
+  prod: {
+    vpcCidr: "10.30.0.0/16",
+    azCount: 3,
+    natGateways: "perAz",
+    flowLogs: true,
+    flowLogRetentionDays: 365,
+  },
+};
+
+/** A config key: how its string value is parsed, what it expects and how to fix a bad one. */
+interface Setting {
+  readonly schema: z.ZodType;
+  /** Completes "must be …". */
+  readonly expects: string;
+  readonly fix?: string;
+  /** One line for the README's config table. */
+  readonly doc: string;
+}
+
+const fromString = (parse: (s: string) => unknown) => (v: unknown) => (typeof v === "string" ? parse(v.trim()) : v);
+const numberish = fromString((s) => (s === "" ? s : Number(s)));
+const boolish = fromString((s) => (s === "true" ? true : s === "false" ? false : s));
+
+const int = (min: number, max: number) => z.preprocess(numberish, z.number().int().min(min).max(max));
+const bool = () => z.preprocess(boolish, z.boolean());
+
+/** Every `web-infra:` key a stack file may set. */
+export const SETTINGS: Readonly<Record<string, Setting>> = {
+  preset: {
+    schema: z.enum(PRESET_NAMES),
+    expects: `one of ${PRESET_NAMES.join(", ")}`,
+    fix: "Name the preset this stack starts from; stacks named dev, staging or prod default to theirs.",
+    doc: "Preset the stack starts from. Default: the stack name.",
+  },
+  vpcCidr: {
+    schema: z.string().refine((s) => isCanonicalCidr(s) && prefixLength(s) >= 16 && prefixLength(s) <= 28),
+    expects: "an IPv4 CIDR from /16 to /28 with no host bits set",
+    fix: 'Use a private block such as "10.0.0.0/16".',
+    doc: "IPv4 block of the VPC; its quarters hold the public, private and database tiers.",
+  },
+  azCount: {
+    schema: int(2, 4),
+    expects: "an integer from 2 to 4",
+    fix: "Two zones are the minimum for active-active; the subnet layout holds four.",
+    doc: "Availability zones to span.",
+  },
+  natGateways: {
+    schema: z.enum(["single", "perAz"]),
+    expects: 'one of "single", "perAz"',
+    fix: '"perAz" keeps egress through the loss of a zone; "single" is cheaper.',
+    doc: "NAT gateways: one per zone or a single shared one.",
+  },
+  flowLogs: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Send VPC flow logs to CloudWatch Logs.",
+  },
+  flowLogRetentionDays: {
+    schema: z.preprocess(
+      numberish,
+      z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
+    ),
+    expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
+    doc: "Days CloudWatch keeps flow log records.",
+  },
+};
+
+/** Namespaces a stack file may use besides the project's: provider config. */
+const OTHER_NAMESPACES = ["aws", "pulumi", "random"];
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = [...Array(b.length + 1).keys()];
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const ranked = candidates.map((c) => ({ c, d: editDistance(word, c) })).sort((x, y) => x.d - y.d);
+  return ranked.length && ranked[0].d <= Math.max(2, Math.floor(word.length / 3)) ? ranked[0].c : undefined;
+}
+
+/**
+ * Read a stack's config (as Pulumi hands it over: `namespace:key` → string)
+ * into typed settings. Every problem is reported at once, each naming the key,
+ * the value given and the fix.
+ */
+export function loadSettings(stack: string, config: Readonly<Record<string, string>>): Settings {
+  const p = new Problems(`stack "${stack}" config`);
+  const values: Record<string, unknown> = {};
+  const known = Object.keys(SETTINGS);
+
+  for (const [fullKey, raw] of Object.entries(config)) {
+    const [ns, key] = fullKey.includes(":")
+      ? [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)]
+      : ["", fullKey];
+    if (ns !== PROJECT) {
+      if (!OTHER_NAMESPACES.includes(ns)) {
+        const guess = closest(ns, [PROJECT, ...OTHER_NAMESPACES]);
+        p.add(fullKey, `is in namespace "${ns}", which no part of this stack reads`, {
+          got: raw,
+          fix: guess ? `Did you mean "${guess}:${key}"?` : `Use "${PROJECT}:${key}".`,
+        });
+      }
+      continue;
+    }
+    const setting = SETTINGS[key];
+    if (!setting) {
+      const guess = closest(key, known);
+      p.add(`${PROJECT}:${key}`, "is not a known setting", {
+        got: raw,
+        fix: guess ? `Did you mean "${PROJECT}:${guess}"?` : `Known settings: ${known.join(", ")}.`,
+      });
+      continue;
+    }
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) values[key] = parsed.data;
+    else p.add(`${PROJECT}:${key}`, `must be ${setting.expects}`, { got: raw, fix: setting.fix });
+  }
+
+  const region = config["aws:region"];
+  if (region === undefined || region === "") {
+    p.add("aws:region", "must be set: the AWS provider has no default region", {
+      got: region,
+      fix: "Run `pulumi config set aws:region us-east-1`.",
+    });
+  }
+
+  const presetName = (values["preset"] as PresetName | undefined) ?? PRESET_NAMES.find((n) => n === stack);
+  if (presetName === undefined && !(`${PROJECT}:preset` in config)) {
+    p.add(`${PROJECT}:preset`, `must be set for stack "${stack}", whose name is not a preset`, {
+      got: undefined,
+      fix: `Set it to one of ${PRESET_NAMES.join(", ")}.`,
+    });
+  }
+  p.throwIfAny();
+
+  const preset = presetName as PresetName;
+  const settings: Settings = { ...PRESETS[preset], ...values, stack, preset, region: region as string } as Settings;
+  crossCheck(settings, p);
+  p.throwIfAny();
+  return settings;
+}
+
+/** Rules between settings, after presets are applied. */
+function crossCheck(s: Settings, p: Problems): void {
+  if (s.preset === "prod") {
+    p.check(
+      s.natGateways === "perAz",
+      `${PROJECT}:natGateways`,
+      'must be "perAz" in prod: a single NAT gateway stops egress from every zone when its own zone fails',
+      s.natGateways,
+      'Remove the override or set it to "perAz".',
+    );
+    p.check(s.flowLogs, `${PROJECT}:flowLogs`, "must be true in prod (Security Hub EC2.6)", s.flowLogs, "Remove the override.");
+  }
+}
