@@ -4,7 +4,8 @@ import { registeredBefore } from "@web-infra/testing";
 import { closest, loadSettings, PRESETS, SETTINGS } from "../stacks/web/config";
 import { runWeb } from "./support";
 
-const BASE = { "aws:region": "us-east-1" };
+const BASE = { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com", "web-infra:hostedZoneId": "Z0123456789EXAMPLE" };
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 
 function problems(stack: string, config: Record<string, string>): ValidationError {
   try {
@@ -19,7 +20,15 @@ function problems(stack: string, config: Record<string, string>): ValidationErro
 describe("stack config", () => {
   it("applies the preset of the stack's name and the overrides on top", () => {
     const s = loadSettings("staging", { ...BASE, "web-infra:azCount": "3" });
-    assert.deepEqual(s, { ...PRESETS.staging, azCount: 3, stack: "staging", preset: "staging", region: "us-east-1" });
+    assert.deepEqual(s, {
+      ...PRESETS.staging,
+      azCount: 3,
+      stack: "staging",
+      preset: "staging",
+      region: "us-east-1",
+      domainName: "www.example.com",
+      hostedZoneId: "Z0123456789EXAMPLE",
+    });
   });
 
   it("lets a stack with another name pick a preset", () => {
@@ -80,6 +89,109 @@ describe("stack config", () => {
       problems("dev", { "web-infra:flowLogRetentionDays": "10" }).message,
       /web-infra:flowLogRetentionDays must be one of the CloudWatch retention periods/,
     );
+  });
+
+  it("fails when webServerCount is below 2 for active-active", () => {
+    assert.match(
+      problems("dev", { "web-infra:webServerCount": "1" }).message,
+      /web-infra:webServerCount must be an integer from 2 to 20 \(≥ 2 for active-active\), got "1"/,
+    );
+  });
+
+  it("fails when the instance type is not a known type", () => {
+    assert.match(
+      problems("dev", { "web-infra:instanceType": "t9.micro" }).message,
+      /web-infra:instanceType must be a known EC2 instance type/,
+    );
+  });
+
+  it("fails when amiId is not an AMI id", () => {
+    assert.match(problems("dev", { "web-infra:amiId": "latest" }).message, /web-infra:amiId must be an AMI id/);
+  });
+
+  it("fails when rollServers is not a list", () => {
+    assert.match(problems("dev", { "web-infra:rollServers": "0" }).message, /web-infra:rollServers must be a JSON list of server indexes/);
+  });
+
+  it("fails when rollServers would roll every server", () => {
+    assert.match(
+      problems("dev", { "web-infra:rollServers": "[0,1]" }).message,
+      /web-infra:rollServers must roll at most 1 of 2 servers in one update/,
+    );
+  });
+
+  it("fails when rollServers names a server beyond webServerCount", () => {
+    assert.match(
+      problems("dev", { "web-infra:rollServers": "[5]" }).message,
+      /web-infra:rollServers must list distinct indexes below webServerCount \(2\)/,
+    );
+  });
+
+  it("fails when appPort is a privileged or out-of-range port", () => {
+    assert.match(
+      problems("dev", { "web-infra:appPort": "80" }).message,
+      /web-infra:appPort must be an integer from 1024 to 65535, got "80"/,
+    );
+  });
+
+  it("fails when the domain name is not a DNS name", () => {
+    assert.match(
+      problems("dev", { "web-infra:domainName": "https://example.com" }).message,
+      /web-infra:domainName must be a lower-case DNS name/,
+    );
+  });
+
+  it("fails when the hosted zone id is malformed", () => {
+    assert.match(
+      problems("dev", { "web-infra:hostedZoneId": "example.com" }).message,
+      /web-infra:hostedZoneId must be a Route 53 hosted zone id/,
+    );
+  });
+
+  it("fails when the domain is given without its zone", () => {
+    assert.throws(
+      () => loadSettings("dev", { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com" }),
+      /web-infra:hostedZoneId must be set with domainName, got nothing/,
+    );
+  });
+
+  it("fails when the certificate ARN is malformed", () => {
+    assert.match(
+      problems("dev", { "web-infra:certificateArn": "arn:aws:acm:cert" }).message,
+      /web-infra:certificateArn must be an ACM certificate ARN/,
+    );
+  });
+
+  it("fails when both a domain and a certificate are given", () => {
+    assert.match(
+      problems("dev", { "web-infra:certificateArn": CERT }).message,
+      /web-infra:certificateArn must not be set together with domainName\/hostedZoneId/,
+    );
+  });
+
+  it("fails when neither a domain nor a certificate is given, naming both options", () => {
+    assert.throws(
+      () => loadSettings("dev", { "aws:region": "us-east-1" }),
+      /web-infra:domainName or certificateArn must be set: HTTPS is not optional/,
+    );
+  });
+
+  it("fails when the certificate is in another region than the stack", () => {
+    assert.throws(
+      () => loadSettings("dev", { "aws:region": "eu-west-1", "web-infra:certificateArn": CERT }),
+      /web-infra:certificateArn must be in the stack's region eu-west-1/,
+    );
+  });
+
+  it("fails when prod turns ALB deletion protection off", () => {
+    assert.match(
+      problems("prod", { "web-infra:albDeletionProtection": "false" }).message,
+      /web-infra:albDeletionProtection must be true in prod/,
+    );
+  });
+
+  it("fails when prod turns ALB access logs off", () => {
+    assert.match(problems("prod", { "web-infra:albAccessLogs": "false" }).message, /web-infra:albAccessLogs must be true in prod/);
   });
 
   it("fails when aws:region is missing", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { loadSettings, PRESETS, Settings } from "../stacks/web/config";
 import { stackConfig } from "@web-infra/testing";
-import { ROOT, STACKS, stackGraph } from "./support";
+import { ROOT, runWeb, STACKS, stackGraph } from "./support";
 
 function settingsOf(stack: string): Settings {
   return loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config);
@@ -94,17 +94,118 @@ for (const stack of STACKS) {
       );
     });
 
-    it("publishes the network outputs", async () => {
+    it("publishes the stack outputs", async () => {
       const g = await stackGraph(stack);
       assert.deepEqual(Object.keys(g.outputs).sort(), [
+        "albDnsName",
+        "albSecurityGroupId",
+        "albZoneId",
         "availabilityZones",
         "databaseSubnetIds",
+        "instanceIds",
         "natGatewayIds",
         "privateSubnetIds",
         "publicSubnetIds",
+        "targetGroupArn",
+        "url",
         "vpcId",
+        "webSecurityGroupId",
       ]);
       assert.equal((g.outputs["privateSubnetIds"] as string[]).length, s.azCount);
+      assert.equal(g.outputs["url"], `https://${String(s.domainName)}`);
+    });
+
+    it("runs the ALB with the preset's protection and logging, hardened the same way everywhere", async () => {
+      const g = await stackGraph(stack);
+      const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      assert.equal(lb.inputs["internal"], false);
+      assert.equal(lb.inputs["dropInvalidHeaderFields"], true);
+      assert.equal(lb.inputs["desyncMitigationMode"], "defensive");
+      assert.equal(lb.inputs["idleTimeout"], s.idleTimeout);
+      assert.equal(lb.inputs["enableDeletionProtection"], s.albDeletionProtection);
+      assert.equal((lb.inputs["accessLogs"] as { enabled?: boolean } | undefined)?.enabled ?? false, s.albAccessLogs);
+      assert.equal(new Set((lb.inputs["subnets"] as string[]).map((id) => g.byId(id)?.state["availabilityZone"])).size, s.azCount);
+    });
+
+    it("listens on 443 with the PQ TLS policy and redirects 80 with a 301", async () => {
+      const g = await stackGraph(stack);
+      const https = g.get("aws:lb/listener:Listener", "web-https");
+      assert.deepEqual(
+        [https.inputs["port"], https.inputs["protocol"], https.inputs["sslPolicy"]],
+        [443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"],
+      );
+      const http = g.get("aws:lb/listener:Listener", "web-http");
+      assert.deepEqual(http.inputs["defaultActions"], [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ]);
+      assert.equal(g.ofType("aws:lb/listener:Listener").length, 2);
+    });
+
+    it("balances round-robin with the 10-second health check and a 30-second drain", async () => {
+      const g = await stackGraph(stack);
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const hc = tg.inputs["healthCheck"] as Record<string, number | string>;
+      assert.equal(tg.inputs["loadBalancingAlgorithmType"], "round_robin");
+      assert.deepEqual(
+        [hc["path"], hc["matcher"], hc["interval"], hc["timeout"], hc["healthyThreshold"], hc["unhealthyThreshold"]],
+        ["/healthz", "200", 5, 4, 2, 2],
+      );
+      assert.ok(Number(hc["interval"]) * Number(hc["unhealthyThreshold"]) <= 10);
+      assert.equal(tg.inputs["deregistrationDelay"], 30);
+    });
+
+    it("runs webServerCount servers, one per AZ in turn, every one attached to the target group", async () => {
+      const g = await stackGraph(stack);
+      const servers = g.ofType("aws:ec2/instance:Instance");
+      assert.equal(servers.length, s.webServerCount);
+      assert.equal(new Set(servers.map((i) => i.state["availabilityZone"])).size, Math.min(s.webServerCount, s.azCount));
+      const attached = g.ofType("aws:lb/targetGroupAttachment:TargetGroupAttachment").map((a) => a.inputs["targetId"]);
+      assert.deepEqual(attached.sort(), servers.map((i) => i.id).sort());
+    });
+
+    it("opens the world only on the ALB's 80 and 443, and the servers only to the ALB group", async () => {
+      const g = await stackGraph(stack);
+      const ingress = g.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+      const world = ingress.filter((r) => r.inputs["cidrIpv4"] === "0.0.0.0/0" || r.inputs["cidrIpv6"] === "::/0");
+      assert.deepEqual(world.map((r) => [g.byId(r.inputs["securityGroupId"])?.name, r.inputs["fromPort"], r.inputs["toPort"]]).sort(), [
+        ["web-alb", 443, 443],
+        ["web-alb", 80, 80],
+      ]);
+      const toServers = ingress.filter((r) => g.byId(r.inputs["securityGroupId"])?.name === "web-servers");
+      assert.deepEqual(
+        toServers.map((r) => [g.byId(r.inputs["referencedSecurityGroupId"])?.name, r.inputs["fromPort"]]),
+        [["web-alb", s.appPort]],
+      );
+      assert.ok(ingress.every((r) => typeof r.inputs["description"] === "string"));
+    });
+
+    it("hardens every server: IMDSv2, encrypted root, no public IP, no key pair", async () => {
+      const g = await stackGraph(stack);
+      for (const i of g.ofType("aws:ec2/instance:Instance")) {
+        assert.equal((i.inputs["metadataOptions"] as Record<string, unknown>)["httpTokens"], "required");
+        assert.equal((i.inputs["metadataOptions"] as Record<string, unknown>)["httpPutResponseHopLimit"], 1);
+        assert.equal((i.inputs["rootBlockDevice"] as Record<string, unknown>)["encrypted"], true);
+        assert.equal(i.inputs["associatePublicIpAddress"], false);
+        assert.equal(i.inputs["keyName"], undefined);
+        assert.equal(i.inputs["instanceType"], s.instanceType);
+        assert.equal(i.inputs["monitoring"], s.detailedMonitoring);
+      }
+    });
+
+    it("can use an existing certificate instead of the domain", async () => {
+      const cert = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+      const g = await runWeb({ stack, config: { domainName: undefined, hostedZoneId: undefined, certificateArn: cert } });
+      assert.equal(g.get("aws:lb/listener:Listener", "web-https").inputs["certificateArn"], cert);
+      assert.equal(g.ofType("aws:acm/certificate:Certificate").length, 0);
+      assert.match(String(g.outputs["url"]), /^https:\/\/web-alb-[0-9a-f]{7}-\d+\.us-east-1\.elb\.amazonaws\.com$/);
+    });
+
+    it("fails when HTTPS is not configured, naming both options", async () => {
+      const err = await runWeb({ stack, config: { domainName: undefined, hostedZoneId: undefined } }).catch((e: unknown) => e);
+      assert.match(
+        String(err),
+        /web-infra:domainName or certificateArn must be set: HTTPS is not optional, got nothing\. Set web-infra:domainName and web-infra:hostedZoneId .* or web-infra:certificateArn\./,
+      );
     });
   });
 }

@@ -1,3 +1,4 @@
+import { architectureOf } from "@web-infra/compute";
 import { Problems } from "@web-infra/core";
 import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
 import { z } from "zod";
@@ -16,9 +17,25 @@ export interface Settings {
   readonly natGateways: NatGatewayMode;
   readonly flowLogs: boolean;
   readonly flowLogRetentionDays: number;
+  readonly enableIpv6: boolean;
+  readonly webServerCount: number;
+  readonly instanceType: string;
+  readonly amiId?: string;
+  readonly rollServers: readonly number[];
+  readonly appPort: number;
+  readonly domainName?: string;
+  readonly hostedZoneId?: string;
+  readonly certificateArn?: string;
+  readonly albDeletionProtection: boolean;
+  readonly albAccessLogs: boolean;
+  readonly accessLogRetentionDays: number;
+  readonly idleTimeout: number;
+  readonly detailedMonitoring: boolean;
 }
 
-type Tunable = Omit<Settings, "stack" | "preset" | "region">;
+/** Per-deployment values with no preset: the domain and certificate, a pinned image. */
+type Unpreset = "amiId" | "domainName" | "hostedZoneId" | "certificateArn";
+type Tunable = Omit<Settings, "stack" | "preset" | "region" | Unpreset>;
 
 /**
  * Environment presets: cost, size and protection live here, in code;
@@ -31,6 +48,16 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     natGateways: "single",
     flowLogs: false,
     flowLogRetentionDays: 7,
+    enableIpv6: false,
+    webServerCount: 2,
+    instanceType: "t4g.micro",
+    rollServers: [],
+    appPort: 8080,
+    albDeletionProtection: false,
+    albAccessLogs: false,
+    accessLogRetentionDays: 7,
+    idleTimeout: 60,
+    detailedMonitoring: false,
   },
   staging: {
     vpcCidr: "10.20.0.0/16",
@@ -38,6 +65,16 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     natGateways: "perAz",
     flowLogs: true,
     flowLogRetentionDays: 90,
+    enableIpv6: false,
+    webServerCount: 2,
+    instanceType: "t4g.small",
+    rollServers: [],
+    appPort: 8080,
+    albDeletionProtection: true,
+    albAccessLogs: true,
+    accessLogRetentionDays: 30,
+    idleTimeout: 60,
+    detailedMonitoring: true,
   },
   prod: {
     vpcCidr: "10.30.0.0/16",
@@ -45,6 +82,16 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     natGateways: "perAz",
     flowLogs: true,
     flowLogRetentionDays: 365,
+    enableIpv6: false,
+    webServerCount: 3,
+    instanceType: "m7g.large",
+    rollServers: [],
+    appPort: 8080,
+    albDeletionProtection: true,
+    albAccessLogs: true,
+    accessLogRetentionDays: 365,
+    idleTimeout: 60,
+    detailedMonitoring: true,
   },
 };
 
@@ -61,6 +108,14 @@ interface Setting {
 const fromString = (parse: (s: string) => unknown) => (v: unknown) => (typeof v === "string" ? parse(v.trim()) : v);
 const numberish = fromString((s) => (s === "" ? s : Number(s)));
 const boolish = fromString((s) => (s === "true" ? true : s === "false" ? false : s));
+
+const jsonish = fromString((s) => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return s;
+  }
+});
 
 const int = (min: number, max: number) => z.preprocess(numberish, z.number().int().min(min).max(max));
 const bool = () => z.preprocess(boolish, z.boolean());
@@ -103,6 +158,80 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     ),
     expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
     doc: "Days CloudWatch keeps flow log records.",
+  },
+  enableIpv6: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Dual-stack: an IPv6 block for the VPC and public subnets, listeners open to ::/0, an AAAA alias.",
+  },
+  webServerCount: {
+    schema: int(2, 20),
+    expects: "an integer from 2 to 20 (≥ 2 for active-active)",
+    fix: "The seed runs two servers behind the load balancer; one is a single point of failure.",
+    doc: "Web servers behind the load balancer, spread one per AZ.",
+  },
+  instanceType: {
+    schema: z.string().refine((t) => architectureOf(t) !== undefined),
+    expects: "a known EC2 instance type (t4g, m6g, m7g, m8g, c6g, c7g, r6g, r7g, t3, t3a, m5, m6i, m6a, m7i, c6i, c7i, r6i families)",
+    fix: 'Graviton types such as "t4g.small" run arm64 images; "t3.small" runs x86_64.',
+    doc: "Web server instance type; its family picks the AMI architecture.",
+  },
+  amiId: {
+    schema: z.string().regex(/^ami-[0-9a-f]{8,17}$/),
+    expects: "an AMI id such as ami-0123456789abcdef0",
+    fix: "Leave it unset to use the newest Amazon Linux 2023 image.",
+    doc: "Pin the web servers' image (its architecture is checked against instanceType).",
+  },
+  rollServers: {
+    schema: z.preprocess(jsonish, z.array(z.number().int().min(0))),
+    expects: "a JSON list of server indexes, such as [0]",
+    fix: "Roll a new image one server at a time: [0], then [1].",
+    doc: "Servers that may take a new AMI or user data in this update (at most half).",
+  },
+  appPort: {
+    schema: int(1024, 65535),
+    expects: "an integer from 1024 to 65535",
+    doc: "Port the servers listen on behind the load balancer.",
+  },
+  domainName: {
+    schema: z.string().regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/),
+    expects: "a lower-case DNS name such as www.example.com",
+    doc: "Domain served over HTTPS (with hostedZoneId): a DNS-validated certificate and an alias record are created.",
+  },
+  hostedZoneId: {
+    schema: z.string().regex(/^Z[A-Z0-9]{1,31}$/),
+    expects: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+    doc: "Public hosted zone holding domainName.",
+  },
+  certificateArn: {
+    schema: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/),
+    expects: "an ACM certificate ARN",
+    doc: "Existing certificate instead of domainName + hostedZoneId.",
+  },
+  albDeletionProtection: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Deletion protection on the load balancer.",
+  },
+  albAccessLogs: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Load balancer access logs to an encrypted, private S3 bucket.",
+  },
+  accessLogRetentionDays: {
+    schema: int(1, 3650),
+    expects: "an integer from 1 to 3650",
+    doc: "Days before an access log object expires.",
+  },
+  idleTimeout: {
+    schema: int(1, 4000),
+    expects: "an integer from 1 to 4000",
+    doc: "Seconds the load balancer keeps an idle connection.",
+  },
+  detailedMonitoring: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "One-minute EC2 metrics for the web servers.",
   },
 };
 
@@ -193,6 +322,57 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
 
 /** Rules between settings, after presets are applied. */
 function crossCheck(s: Settings, p: Problems): void {
+  const k = (key: string) => `${PROJECT}:${key}`;
+  const domain = s.domainName !== undefined || s.hostedZoneId !== undefined;
+  if (domain && s.certificateArn !== undefined) {
+    p.add(k("certificateArn"), "must not be set together with domainName/hostedZoneId: HTTPS takes one of the two options", {
+      got: s.certificateArn,
+      fix: `Keep either ${PROJECT}:domainName + ${PROJECT}:hostedZoneId (a certificate is created) or ${PROJECT}:certificateArn.`,
+    });
+  } else if (!domain && s.certificateArn === undefined) {
+    p.add(k("domainName"), "or certificateArn must be set: HTTPS is not optional", {
+      got: undefined,
+      fix: `Set ${PROJECT}:domainName and ${PROJECT}:hostedZoneId (a DNS-validated certificate is created), or ${PROJECT}:certificateArn.`,
+    });
+  } else if (domain) {
+    p.check(
+      s.domainName !== undefined,
+      k("domainName"),
+      "must be set with hostedZoneId",
+      s.domainName,
+      "Set the domain the hosted zone holds.",
+    );
+    p.check(
+      s.hostedZoneId !== undefined,
+      k("hostedZoneId"),
+      "must be set with domainName",
+      s.hostedZoneId,
+      "Set the zone that holds the domain.",
+    );
+  }
+  if (s.certificateArn !== undefined) {
+    const region = /:acm:([a-z0-9-]+):/.exec(s.certificateArn)?.[1];
+    p.check(
+      region === s.region,
+      k("certificateArn"),
+      `must be in the stack's region ${s.region}: an ALB uses certificates of its own region`,
+      s.certificateArn,
+    );
+  }
+  const maxRoll = Math.floor(s.webServerCount / 2);
+  p.check(
+    s.rollServers.every((i) => i < s.webServerCount) && new Set(s.rollServers).size === s.rollServers.length,
+    k("rollServers"),
+    `must list distinct indexes below webServerCount (${s.webServerCount})`,
+    s.rollServers,
+  );
+  p.check(
+    s.rollServers.length <= maxRoll,
+    k("rollServers"),
+    `must roll at most ${maxRoll} of ${s.webServerCount} servers in one update, so the rest keep serving`,
+    s.rollServers,
+    "Roll the others in a later update.",
+  );
   if (s.preset === "prod") {
     p.check(
       s.natGateways === "perAz",
@@ -202,5 +382,13 @@ function crossCheck(s: Settings, p: Problems): void {
       'Remove the override or set it to "perAz".',
     );
     p.check(s.flowLogs, `${PROJECT}:flowLogs`, "must be true in prod (Security Hub EC2.6)", s.flowLogs, "Remove the override.");
+    p.check(
+      s.albDeletionProtection,
+      k("albDeletionProtection"),
+      "must be true in prod (Security Hub ELB.6)",
+      s.albDeletionProtection,
+      "Remove the override.",
+    );
+    p.check(s.albAccessLogs, k("albAccessLogs"), "must be true in prod (Security Hub ELB.5)", s.albAccessLogs, "Remove the override.");
   }
 }

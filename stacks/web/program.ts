@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { WebTier } from "@web-infra/compute";
 import { Network } from "@web-infra/networking";
 import { loadSettings, Settings } from "./config";
 
@@ -15,10 +16,36 @@ export function webStack(settings?: Settings) {
     azCount: s.azCount,
     natGateways: s.natGateways,
     flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays },
+    enableIpv6: s.enableIpv6,
+    tags,
+  });
+
+  const web = new WebTier("web", {
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
+    privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+    tls: { domainName: s.domainName, hostedZoneId: s.hostedZoneId, certificateArn: s.certificateArn },
+    webServerCount: s.webServerCount,
+    instanceType: s.instanceType,
+    amiId: s.amiId,
+    rollServers: s.rollServers,
+    appPort: s.appPort,
+    enableIpv6: s.enableIpv6,
+    deletionProtection: s.albDeletionProtection,
+    accessLogs: { enabled: s.albAccessLogs, retentionInDays: s.accessLogRetentionDays, forceDestroy: !s.albDeletionProtection },
+    idleTimeout: s.idleTimeout,
+    detailedMonitoring: s.detailedMonitoring,
     tags,
   });
 
   return {
+    url: web.url,
+    albDnsName: web.albDnsName,
+    albZoneId: web.albZoneId,
+    targetGroupArn: web.targetGroupArn,
+    instanceIds: web.instanceIds,
+    albSecurityGroupId: web.albSecurityGroupId,
+    webSecurityGroupId: web.webSecurityGroupId,
     vpcId: network.vpcId,
     availabilityZones: network.availabilityZones,
     publicSubnetIds: network.publicSubnetIds,

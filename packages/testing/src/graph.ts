@@ -1,3 +1,5 @@
+import type { AmiRecord } from "./aws/catalog";
+
 /** One resource as the program registered it, with what the mock answered. */
 export interface CapturedResource {
   /** Type token, e.g. `aws:ec2/subnet:Subnet`. */
@@ -66,19 +68,40 @@ export class StackGraph {
   private readonly byUrnMap = new Map<string, CapturedResource>();
   private readonly byIdMap = new Map<string, CapturedResource>();
 
+  /** Stack outputs, secrets unwrapped. */
+  readonly outputs: Record<string, unknown>;
+  /** Names of stack outputs that are secrets. */
+  readonly secretOutputs: readonly string[];
+  readonly invokes: readonly CapturedInvoke[];
+  readonly stack: string;
+  readonly project: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The AMIs that exist in this pretend account (what the AMI lookup searched). */
+  readonly amis: readonly AmiRecord[];
+
   constructor(
     resources: readonly CapturedResource[],
-    /** Stack outputs, secrets unwrapped. */
-    readonly outputs: Record<string, unknown>,
-    /** Names of stack outputs that are secrets. */
-    readonly secretOutputs: readonly string[],
-    readonly invokes: readonly CapturedInvoke[],
-    readonly stack: string,
-    readonly project: string,
-    readonly region: string,
-    readonly accountId: string,
+    run: {
+      outputs: Record<string, unknown>;
+      secretOutputs: readonly string[];
+      invokes: readonly CapturedInvoke[];
+      stack: string;
+      project: string;
+      region: string;
+      accountId: string;
+      amis: readonly AmiRecord[];
+    },
   ) {
     this.resources = resources;
+    this.outputs = run.outputs;
+    this.secretOutputs = run.secretOutputs;
+    this.invokes = run.invokes;
+    this.stack = run.stack;
+    this.project = run.project;
+    this.region = run.region;
+    this.accountId = run.accountId;
+    this.amis = run.amis;
     for (const r of resources) {
       if (!this.byUrnMap.has(r.urn)) this.byUrnMap.set(r.urn, r);
       if (r.id !== undefined && r.id !== "") this.byIdMap.set(r.id, r);

@@ -156,7 +156,8 @@ export function stackConfig(options: RunOptions): { project: string; config: Rec
 async function runOnce(program: () => unknown, options: RunOptions): Promise<RunResult> {
   const { project, config, secretKeys } = stackConfig(options);
   const stack = options.stack;
-  const region = config["aws:region"] ?? "us-east-1";
+  // Component tests rarely name a region; give the provider config the region the pretend account answers for.
+  const region = (config["aws:region"] ??= "us-east-1");
   const accountId = options.accountId ?? "123456789012";
   const world = new AwsWorld({ region, accountId, amis: options.amis, hostedZones: options.hostedZones, seed: stack });
 
@@ -288,7 +289,7 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
   const root = records.find((r) => r.type === ROOT_STACK);
   const outputs = root?.registeredOutputs ?? {};
   const secretOutputs = [...new Set((root?.registeredSecretPaths ?? []).map((p) => p.split(/[.[]/)[0]))];
-  const result = new RunResult(records, outputs, secretOutputs, invokes, stack, project, region, accountId);
+  const result = new RunResult(records, { outputs, secretOutputs, invokes, stack, project, region, accountId, amis: world.amis });
   result.rejections = checkRules(result, options.rules ?? AWS_RULES);
   if ((options.enforce ?? true) && result.rejections.length) throw new AwsRejectionError(result.rejections);
   return result;

@@ -34,6 +34,50 @@ export const DESCRIBERS: Record<string, Describer> = {
     } from ${nameOf(g, r.inputs["securityGroupId"])}`,
 };
 
+Object.assign(DESCRIBERS, {
+  "aws:lb/loadBalancer:LoadBalancer": (r, g) =>
+    `${r.inputs["internal"] ? "internal" : "internet-facing"} ${String(r.inputs["ipAddressType"] ?? "ipv4")}, subnets in ${[
+      ...new Set(((r.inputs["subnets"] as unknown[] | undefined) ?? []).map((s) => g.byId(s)?.state["availabilityZone"])),
+    ].join("+")}, dropInvalidHeaders ${String(r.inputs["dropInvalidHeaderFields"] ?? false)}, desync ${String(
+      r.inputs["desyncMitigationMode"] ?? "defensive",
+    )}, idle ${String(r.inputs["idleTimeout"] ?? 60)} s, deletionProtection ${String(r.inputs["enableDeletionProtection"] ?? false)}, accessLogs ${
+      (r.inputs["accessLogs"] as { enabled?: boolean } | undefined)?.enabled ? "on" : "off"
+    }`,
+  "aws:lb/targetGroup:TargetGroup": (r) => {
+    const hc = (r.inputs["healthCheck"] ?? {}) as Record<string, unknown>;
+    return `${String(r.inputs["protocol"])}:${String(r.inputs["port"])} ${String(r.inputs["loadBalancingAlgorithmType"] ?? "round_robin")}, health ${String(
+      hc["path"],
+    )} every ${String(hc["interval"])} s (timeout ${String(hc["timeout"])}, ${String(hc["healthyThreshold"])}/${String(
+      hc["unhealthyThreshold"],
+    )}), deregistration ${String(r.inputs["deregistrationDelay"] ?? 300)} s, stickiness ${
+      (r.inputs["stickiness"] as { enabled?: boolean } | undefined)?.enabled ? "on" : "off"
+    }`;
+  },
+  "aws:lb/listener:Listener": (r) => {
+    const action = ((r.inputs["defaultActions"] as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+    const redirect = action["redirect"] as Record<string, unknown> | undefined;
+    const to = redirect
+      ? `redirect ${String(redirect["statusCode"])} → ${String(redirect["protocol"])}:${String(redirect["port"])}`
+      : String(action["type"]);
+    return `${String(r.inputs["protocol"])}:${String(r.inputs["port"])} ${to}${r.inputs["sslPolicy"] ? `, ${String(r.inputs["sslPolicy"])}` : ""}`;
+  },
+  "aws:ec2/instance:Instance": (r, g) => {
+    const md = (r.inputs["metadataOptions"] ?? {}) as Record<string, unknown>;
+    const root = (r.inputs["rootBlockDevice"] ?? {}) as Record<string, unknown>;
+    return `${String(r.inputs["instanceType"])} ${String(r.inputs["ami"])} in ${String(g.byId(r.inputs["subnetId"])?.state["availabilityZone"])} ${String(
+      r.state["privateIp"],
+    )}, IMDS ${String(md["httpTokens"] ?? "optional")}, root ${String(root["volumeType"])} ${String(root["volumeSize"])} GiB ${
+      root["encrypted"] ? "encrypted" : "UNENCRYPTED"
+    }${r.inputs["associatePublicIpAddress"] ? ", PUBLIC IP" : ""}`;
+  },
+  "aws:acm/certificate:Certificate": (r) => `${String(r.inputs["domainName"])} validated by ${String(r.inputs["validationMethod"])}`,
+  "aws:route53/record:Record": (r) =>
+    `${String(r.inputs["type"])} ${String(r.inputs["name"])}${(r.inputs["aliases"] as unknown[] | undefined)?.length ? " → load balancer (alias)" : ""}`,
+  "aws:s3/bucket:Bucket": (r) => String(r.state["bucket"]),
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment": (r, g) => `${nameOf(g, r.inputs["targetId"])} → port ${String(r.inputs["port"])}`,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r) => String(r.inputs["policyArn"]),
+} satisfies Record<string, Describer>);
+
 export function describe(r: CapturedResource, g: StackGraph): string {
   const d = DESCRIBERS[r.type];
   return d ? d(r, g) : "";

@@ -154,7 +154,8 @@ describe("AWS rules", () => {
   describe("physical-name-limits", () => {
     it("fails when auto-naming takes an ALB name past 32 characters", async () => {
       const { rules, g } = await fired(() => {
-        new aws.lb.LoadBalancer("a-load-balancer-named-at-length", { subnets: [] });
+        const { subnet } = publicNetwork({ secondSubnet: "10.0.1.0/24" });
+        new aws.lb.LoadBalancer("a-load-balancer-named-at-length", { subnets: [subnet.id, "subnet-0123456789abcdef0"] });
       });
       assert.deepEqual(rules, ["physical-name-limits"]);
       assert.match(g.rejections[0].message, /is 39 characters; the limit is 32\. Shorten the logical name to at most 24 characters/);
@@ -173,7 +174,8 @@ describe("AWS rules", () => {
 
     it("stays quiet at exactly 24 characters of logical name (24 + 8 = 32)", async () => {
       const { rules } = await fired(() => {
-        new aws.lb.LoadBalancer("x".repeat(24), { subnets: [] });
+        const { subnet } = publicNetwork({ secondSubnet: "10.0.1.0/24" });
+        new aws.lb.LoadBalancer("x".repeat(24), { subnets: [subnet.id, "subnet-0123456789abcdef0"] });
       });
       assert.deepEqual(rules, []);
     });

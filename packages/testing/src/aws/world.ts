@@ -381,6 +381,16 @@ export class AwsWorld {
           id: bucket,
         };
       },
+      ...Object.fromEntries(
+        [
+          "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+          "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+          "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+          "aws:s3/bucketPolicy:BucketPolicy",
+          "aws:s3/bucketVersioning:BucketVersioning",
+        ].map((t): [string, Computer] => [t, ({ inputs }) => ({ id: String(inputs["bucket"]) })]),
+      ),
       "aws:kms/key:Key": ({ urn }) => {
         const keyId = stableUuid(urn);
         return { id: keyId, keyId, arn: arn("kms", `key/${keyId}`) };

@@ -1,0 +1,3 @@
+export * from "./instanceTypes";
+export * from "./userData";
+export * from "./webTier";

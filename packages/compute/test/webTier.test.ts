@@ -1,0 +1,566 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { ValidationError } from "@web-infra/core";
+import { Network } from "@web-infra/networking";
+import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
+import { DEREGISTRATION_DELAY, HEALTH_CHECK, renderUserData, SSL_POLICY, WebTier, WebTierArgs } from "../src";
+
+const DOMAIN_TLS = { domainName: "www.example.com", hostedZoneId: "Z0123456789EXAMPLE" };
+const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const INSTANCE = "aws:ec2/instance:Instance";
+
+type Extra = Partial<WebTierArgs>;
+
+function run(extra: Extra = {}, net: { azCount?: number; enableIpv6?: boolean } = {}): Promise<RunResult> {
+  return runProgram(
+    () => {
+      const network = new Network("net", { flowLogs: { enabled: false }, ...net });
+      new WebTier("web", {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnets.map((s) => s.id),
+        privateSubnetIds: network.privateSubnets.map((s) => s.id),
+        tls: DOMAIN_TLS,
+        ...extra,
+      });
+    },
+    { stack: "test" },
+  );
+}
+
+async function problemKeys(extra: Extra): Promise<string[]> {
+  const err = await run(extra).catch((e: unknown) => e);
+  assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
+  assert.deepEqual(
+    registeredBefore(err).filter((r) => r.type.startsWith("aws:lb") || r.type === INSTANCE),
+    [],
+    "nothing of the web tier may be registered",
+  );
+  return err.problems.map((p) => p.key);
+}
+
+const rulesOf = (g: RunResult, type: string, groupName: string) =>
+  g.ofType(type).filter((r) => g.byId(r.inputs["securityGroupId"])?.name === groupName);
+
+const ruleView = (g: RunResult, r: RunResult["resources"][number]) => ({
+  port: r.inputs["fromPort"],
+  toPort: r.inputs["toPort"],
+  protocol: r.inputs["ipProtocol"],
+  peer: r.inputs["referencedSecurityGroupId"]
+    ? g.byId(r.inputs["referencedSecurityGroupId"])?.name
+    : (r.inputs["cidrIpv4"] ?? r.inputs["cidrIpv6"]),
+  described: typeof r.inputs["description"] === "string" && (r.inputs["description"] as string).length > 0,
+});
+
+describe("WebTier", () => {
+  describe("defaults with a domain", () => {
+    let g: RunResult;
+    before(async () => {
+      g = await run();
+    });
+
+    it("creates exactly the expected resources", () => {
+      const web = g.get("web-infra:compute:WebTier", "web");
+      const counts: Record<string, number> = {};
+      for (const r of g.descendants(web.urn)) counts[r.type] = (counts[r.type] ?? 0) + 1;
+      assert.deepEqual(counts, {
+        "aws:acm/certificate:Certificate": 1,
+        "aws:acm/certificateValidation:CertificateValidation": 1,
+        "aws:ec2/instance:Instance": 2,
+        "aws:ec2/securityGroup:SecurityGroup": 2,
+        "aws:iam/instanceProfile:InstanceProfile": 1,
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        "aws:lb/listener:Listener": 2,
+        "aws:lb/loadBalancer:LoadBalancer": 1,
+        "aws:lb/targetGroup:TargetGroup": 1,
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment": 2,
+        "aws:route53/record:Record": 2,
+        "aws:s3/bucket:Bucket": 1,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
+        "aws:s3/bucketPolicy:BucketPolicy": 1,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+        [EGRESS]: 2,
+        [INGRESS]: 3,
+      });
+    });
+
+    it("puts an internet-facing, hardened ALB in the public subnets of 2 AZs", () => {
+      const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      const i = lb.inputs;
+      assert.equal(i["loadBalancerType"], "application");
+      assert.equal(i["internal"], false);
+      assert.equal(i["dropInvalidHeaderFields"], true);
+      assert.equal(i["desyncMitigationMode"], "defensive");
+      assert.equal(i["idleTimeout"], 60);
+      assert.equal(i["enableDeletionProtection"], true);
+      assert.deepEqual(
+        (i["subnets"] as string[]).map((s) => g.byId(s)?.name),
+        ["net-public-0", "net-public-1"],
+      );
+      assert.deepEqual(i["securityGroups"], [g.get("aws:ec2/securityGroup:SecurityGroup", "web-alb").id]);
+    });
+
+    it("forwards HTTP on the app port round-robin, with a health check that drops a dead server in 10 s", () => {
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      assert.equal(tg.inputs["protocol"], "HTTP");
+      assert.equal(tg.inputs["port"], 8080);
+      assert.equal(tg.inputs["targetType"], "instance");
+      assert.equal(tg.inputs["loadBalancingAlgorithmType"], "round_robin");
+      assert.equal(tg.inputs["deregistrationDelay"], 30);
+      assert.deepEqual(tg.inputs["stickiness"], { enabled: false, type: "lb_cookie" });
+      assert.deepEqual(tg.inputs["healthCheck"], {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: "/healthz",
+        matcher: "200",
+        interval: 5,
+        timeout: 4,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      });
+      assert.ok(HEALTH_CHECK.interval * HEALTH_CHECK.unhealthyThreshold <= 10);
+      assert.ok(DEREGISTRATION_DELAY <= 30);
+    });
+
+    it("terminates TLS on 443 with the PQ TLS 1.3 policy and a certificate the listener waits to be validated", () => {
+      const https = g.get("aws:lb/listener:Listener", "web-https");
+      const validation = g.get("aws:acm/certificateValidation:CertificateValidation", "web-cert");
+      const cert = g.get("aws:acm/certificate:Certificate", "web-cert");
+      assert.equal(https.inputs["port"], 443);
+      assert.equal(https.inputs["protocol"], "HTTPS");
+      assert.equal(https.inputs["sslPolicy"], SSL_POLICY);
+      assert.equal(SSL_POLICY, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
+      assert.equal(https.inputs["certificateArn"], cert.state["arn"]);
+      assert.deepEqual(https.propertyDependencies["certificateArn"], [validation.urn], "the listener must wait on the validation");
+      assert.deepEqual(https.inputs["defaultActions"], [
+        { type: "forward", targetGroupArn: g.get("aws:lb/targetGroup:TargetGroup", "web-app").state["arn"] },
+      ]);
+    });
+
+    it("redirects port 80 to HTTPS 443 with a 301, protocol and port explicit", () => {
+      const http = g.get("aws:lb/listener:Listener", "web-http");
+      assert.equal(http.inputs["port"], 80);
+      assert.equal(http.inputs["protocol"], "HTTP");
+      assert.deepEqual(http.inputs["defaultActions"], [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ]);
+    });
+
+    it("validates the certificate by DNS in the zone and aliases the domain to the ALB", () => {
+      const cert = g.get("aws:acm/certificate:Certificate", "web-cert");
+      assert.equal(cert.inputs["domainName"], "www.example.com");
+      assert.equal(cert.inputs["validationMethod"], "DNS");
+      const [dvo] = cert.state["domainValidationOptions"] as { resourceRecordName: string; resourceRecordValue: string }[];
+      const record = g.get("aws:route53/record:Record", "web-cert-validation");
+      assert.equal(record.inputs["zoneId"], "Z0123456789EXAMPLE");
+      assert.equal(record.inputs["name"], dvo.resourceRecordName);
+      assert.deepEqual(record.inputs["records"], [dvo.resourceRecordValue]);
+      const validation = g.get("aws:acm/certificateValidation:CertificateValidation", "web-cert");
+      assert.deepEqual(validation.inputs["validationRecordFqdns"], [record.state["fqdn"]]);
+      const alias = g.get("aws:route53/record:Record", "web-alias");
+      const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      assert.equal(alias.inputs["type"], "A");
+      assert.equal(alias.inputs["name"], "www.example.com");
+      assert.deepEqual(alias.inputs["aliases"], [{ name: lb.state["dnsName"], zoneId: lb.state["zoneId"], evaluateTargetHealth: true }]);
+      assert.equal(g.ofType("aws:route53/record:Record").filter((r) => r.inputs["type"] === "AAAA").length, 0);
+    });
+
+    it("opens the world only to the ALB on 443 and 80, and the ALB only to the servers on the app port", () => {
+      assert.deepEqual(
+        rulesOf(g, INGRESS, "web-alb").map((r) => ruleView(g, r)),
+        [
+          { port: 443, toPort: 443, protocol: "tcp", peer: "0.0.0.0/0", described: true },
+          { port: 80, toPort: 80, protocol: "tcp", peer: "0.0.0.0/0", described: true },
+        ],
+      );
+      assert.deepEqual(
+        rulesOf(g, EGRESS, "web-alb").map((r) => ruleView(g, r)),
+        [{ port: 8080, toPort: 8080, protocol: "tcp", peer: "web-servers", described: true }],
+      );
+    });
+
+    it("lets the servers in only from the ALB group, and out only on 443", () => {
+      assert.deepEqual(
+        rulesOf(g, INGRESS, "web-servers").map((r) => ruleView(g, r)),
+        [{ port: 8080, toPort: 8080, protocol: "tcp", peer: "web-alb", described: true }],
+      );
+      assert.deepEqual(
+        rulesOf(g, EGRESS, "web-servers").map((r) => ruleView(g, r)),
+        [{ port: 443, toPort: 443, protocol: "tcp", peer: "0.0.0.0/0", described: true }],
+      );
+    });
+
+    it("opens no port 22 and no CIDR except the public listener's", () => {
+      const all = [...g.ofType(INGRESS), ...g.ofType(EGRESS)];
+      assert.equal(all.filter((r) => Number(r.inputs["fromPort"]) <= 22 && Number(r.inputs["toPort"]) >= 22).length, 0);
+      const cidrIngress = g.ofType(INGRESS).filter((r) => r.inputs["cidrIpv4"] ?? r.inputs["cidrIpv6"]);
+      assert.deepEqual(
+        cidrIngress.map((r) => g.byId(r.inputs["securityGroupId"])?.name),
+        ["web-alb", "web-alb"],
+      );
+      for (const sg of g.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+        assert.equal(sg.inputs["ingress"], undefined, "no inline rules");
+        assert.equal(sg.inputs["egress"], undefined, "no inline rules");
+        assert.ok(String(sg.inputs["description"]).length > 10);
+      }
+    });
+
+    it("spreads one server per AZ over the private subnets and attaches each to the target group", () => {
+      const servers = g.ofType(INSTANCE);
+      assert.deepEqual(
+        servers.map((s) => g.byId(s.inputs["subnetId"])?.name),
+        ["net-private-0", "net-private-1"],
+      );
+      assert.deepEqual(
+        servers.map((s) => s.state["availabilityZone"]),
+        ["us-east-1a", "us-east-1b"],
+      );
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const attached = g.ofType("aws:lb/targetGroupAttachment:TargetGroupAttachment");
+      assert.deepEqual(
+        attached.map((a) => [g.byId(a.inputs["targetId"])?.name, a.inputs["targetGroupArn"] === tg.state["arn"], a.inputs["port"]]),
+        [
+          ["web-server-0", true, 8080],
+          ["web-server-1", true, 8080],
+        ],
+      );
+    });
+
+    it("hardens every server: IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, no key pair, detailed monitoring", () => {
+      for (const s of g.ofType(INSTANCE)) {
+        assert.deepEqual(s.inputs["metadataOptions"], {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+          instanceMetadataTags: "disabled",
+        });
+        assert.deepEqual(s.inputs["rootBlockDevice"], { volumeType: "gp3", volumeSize: 20, encrypted: true, deleteOnTermination: true });
+        assert.equal(s.inputs["associatePublicIpAddress"], false);
+        assert.equal(s.inputs["keyName"], undefined);
+        assert.equal(s.inputs["monitoring"], true);
+        assert.equal(s.state["publicIp"], "");
+        assert.deepEqual(s.inputs["vpcSecurityGroupIds"], [g.get("aws:ec2/securityGroup:SecurityGroup", "web-servers").id]);
+      }
+    });
+
+    it("gives the servers a role with only AmazonSSMManagedInstanceCore", () => {
+      const role = g.get("aws:iam/role:Role", "web-server");
+      assert.deepEqual(JSON.parse(String(role.inputs["assumeRolePolicy"])).Statement, [
+        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+      const attachments = g
+        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.inputs["role"] === role.state["name"]);
+      assert.deepEqual(
+        attachments.map((a) => a.inputs["policyArn"]),
+        ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+      );
+      assert.equal(g.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+      const profile = g.get("aws:iam/instanceProfile:InstanceProfile", "web-server");
+      assert.equal(profile.inputs["role"], role.state["name"]);
+      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["iamInstanceProfile"] === profile.state["name"]));
+    });
+
+    it("looks up the newest Amazon Linux 2023 image for arm64 (t4g)", () => {
+      const lookup = g.invokes.find((i) => i.token === "aws:ec2/getAmi:getAmi");
+      assert.deepEqual(lookup?.inputs["filters"], [
+        { name: "name", values: ["al2023-ami-2023.*-kernel-6.1-arm64"] },
+        { name: "architecture", values: ["arm64"] },
+        { name: "virtualization-type", values: ["hvm"] },
+      ]);
+      assert.deepEqual(lookup?.inputs["owners"], ["amazon"]);
+      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-05b4ded3ceb71e470" && s.inputs["instanceType"] === "t4g.micro"));
+    });
+
+    it("ignores new images and boot scripts on every server by default, and replaces (not restarts) on a new boot script", () => {
+      for (const s of g.ofType(INSTANCE)) {
+        assert.deepEqual(s.options.ignoreChanges, ["ami", "userData"]);
+        assert.equal(s.inputs["userDataReplaceOnChange"], true);
+      }
+    });
+
+    it("keeps access logs in a private, SSE-S3, expiring bucket the region's ELB account can write to", () => {
+      const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      const bucket = g.get("aws:s3/bucket:Bucket", "web-alb-logs");
+      assert.deepEqual(lb.inputs["accessLogs"], { bucket: bucket.state["bucket"], prefix: "alb", enabled: true });
+      assert.deepEqual(g.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "web-alb-logs").inputs, {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      assert.deepEqual(
+        g.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "web-alb-logs").inputs["rules"],
+        [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      );
+      const lifecycle = g.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "web-alb-logs").inputs["rules"] as Record<
+        string,
+        unknown
+      >[];
+      assert.deepEqual(lifecycle[0]["expiration"], { days: 90 });
+      const policy = JSON.parse(String(g.get("aws:s3/bucketPolicy:BucketPolicy", "web-alb-logs").inputs["policy"])) as {
+        Statement: unknown[];
+      };
+      assert.deepEqual(policy.Statement, [
+        {
+          Sid: "AlbLogDelivery",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::127311923021:root" },
+          Action: "s3:PutObject",
+          Resource: `${String(bucket.state["arn"])}/alb/AWSLogs/123456789012/*`,
+        },
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucket.state["arn"], `${String(bucket.state["arn"])}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]);
+      assert.ok(
+        lb.dependencies.includes(g.get("aws:s3/bucketPolicy:BucketPolicy", "web-alb-logs").urn),
+        "the ALB waits for the bucket policy",
+      );
+    });
+
+    it("publishes url, ALB name and zone, target group, instances and groups", () => {
+      const out = g.get("web-infra:compute:WebTier", "web").registeredOutputs ?? {};
+      assert.equal(out["url"], "https://www.example.com");
+      assert.deepEqual(Object.keys(out).sort(), [
+        "albDnsName",
+        "albSecurityGroupId",
+        "albZoneId",
+        "instanceIds",
+        "targetGroupArn",
+        "url",
+        "webSecurityGroupId",
+      ]);
+      assert.deepEqual(
+        out["instanceIds"],
+        g.ofType(INSTANCE).map((i) => i.id),
+      );
+    });
+  });
+
+  describe("options", () => {
+    it("uses an existing certificate instead, with no ACM or DNS resources, and the ALB name as url", async () => {
+      const g = await runProgram(
+        () => {
+          const network = new Network("net", { flowLogs: { enabled: false } });
+          const web = new WebTier("web", {
+            vpcId: network.vpcId,
+            publicSubnetIds: network.publicSubnets.map((s) => s.id),
+            privateSubnetIds: network.privateSubnets.map((s) => s.id),
+            tls: { certificateArn: CERT_ARN },
+          });
+          return { url: web.url, dns: web.albDnsName };
+        },
+        { stack: "test" },
+      );
+      assert.equal(g.get("aws:lb/listener:Listener", "web-https").inputs["certificateArn"], CERT_ARN);
+      assert.equal(g.ofType("aws:acm/certificate:Certificate").length, 0);
+      assert.equal(g.ofType("aws:route53/record:Record").length, 0);
+      assert.equal(g.outputs["url"], `https://${String(g.outputs["dns"])}`);
+    });
+
+    it("serves IPv6 too when asked: dualstack ALB, ::/0 on 443 and 80, an AAAA alias", async () => {
+      const g = await run({ enableIpv6: true }, { enableIpv6: true });
+      assert.equal(g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb").inputs["ipAddressType"], "dualstack");
+      assert.deepEqual(
+        rulesOf(g, INGRESS, "web-alb").map((r) => [r.inputs["fromPort"], r.inputs["cidrIpv4"] ?? r.inputs["cidrIpv6"]]),
+        [
+          [443, "0.0.0.0/0"],
+          [443, "::/0"],
+          [80, "0.0.0.0/0"],
+          [80, "::/0"],
+        ],
+      );
+      assert.equal(g.get("aws:route53/record:Record", "web-alias-ipv6").inputs["type"], "AAAA");
+    });
+
+    it("looks up x86_64 for t3, and spreads 3 servers over 3 AZs", async () => {
+      const g = await run({ instanceType: "t3.small", webServerCount: 3 }, { azCount: 3 });
+      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-0a7d80731ae1b2435"));
+      assert.deepEqual(
+        g.ofType(INSTANCE).map((s) => s.state["availabilityZone"]),
+        ["us-east-1a", "us-east-1b", "us-east-1c"],
+      );
+    });
+
+    it("uses a pinned image after checking its architecture", async () => {
+      const g = await run({ amiId: "ami-05b4ded3ceb71e470" });
+      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-05b4ded3ceb71e470"));
+      const lookup = g.invokes.find((i) => i.token === "aws:ec2/getAmi:getAmi");
+      assert.deepEqual(lookup?.inputs["filters"], [{ name: "image-id", values: ["ami-05b4ded3ceb71e470"] }]);
+    });
+
+    it("fails when a pinned image's architecture does not match the instance type", async () => {
+      await assert.rejects(
+        run({ amiId: "ami-0a7d80731ae1b2435", instanceType: "t4g.small" }),
+        /amiId ami-0a7d80731ae1b2435 is x86_64 but instanceType t4g\.small is arm64/,
+      );
+    });
+
+    it("lets only the servers in rollServers take a new image or boot script", async () => {
+      const g = await run({ rollServers: [1] });
+      assert.deepEqual(
+        g.ofType(INSTANCE).map((s) => s.options.ignoreChanges),
+        [["ami", "userData"], []],
+      );
+    });
+
+    it("creates no log bucket when access logs are off, and passes no accessLogs block", async () => {
+      const g = await run({ accessLogs: { enabled: false }, deletionProtection: false, detailedMonitoring: false });
+      assert.equal(g.ofType("aws:s3/bucket:Bucket").length, 0);
+      const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      assert.equal(lb.inputs["accessLogs"], undefined);
+      assert.equal(lb.inputs["enableDeletionProtection"], false);
+      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["monitoring"] === false));
+    });
+
+    it("fails when the domain is not in the hosted zone", async () => {
+      await assert.rejects(
+        run({ tls: { domainName: "www.other.org", hostedZoneId: "Z0123456789EXAMPLE" } }),
+        /www\.other\.org is not in hosted zone Z0123456789EXAMPLE \(example\.com\)/,
+      );
+    });
+  });
+
+  describe("user data", () => {
+    const script = renderUserData({ appPort: 8080, parameters: { "Writes to": "/web-infra/dev/db/writer-endpoint" }, region: "us-east-1" });
+
+    it("serves a page naming the instance and AZ read through IMDSv2, and /healthz on the app port", () => {
+      assert.match(script, /^#!\/bin\/bash\n/);
+      assert.match(script, /dnf install -y nginx/);
+      assert.match(script, /curl -sS -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60'/);
+      assert.match(script, /imds instance-id/);
+      assert.match(script, /imds placement\/availability-zone/);
+      assert.match(script, /listen 8080 default_server;/);
+      assert.match(script, /location = \/healthz \{[^}]*return 200/);
+      assert.match(script, /aws ssm get-parameter --region 'us-east-1' --name '\/web-infra\/dev\/db\/writer-endpoint'/);
+    });
+
+    it("passes shellcheck", function () {
+      const check = spawnSync("shellcheck", ["--version"]);
+      if (check.error) throw new Error("shellcheck is not installed: apt-get install shellcheck (.ci/run installs it)");
+      for (const s of [script, renderUserData({ appPort: 80 })]) {
+        const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "-"], { input: s, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout);
+      }
+    });
+
+    it("fails when a page parameter could inject shell", () => {
+      assert.throws(() => renderUserData({ appPort: 8080, parameters: { x: "'; rm -rf / #" } }), /unsafe characters/);
+    });
+  });
+
+  describe("validation", () => {
+    it("fails when webServerCount is below 2", async () => {
+      const err = await run({ webServerCount: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(
+        err.message,
+        /webServerCount must be an integer from 2 to 20: at least 2 for active-active, got 1\. Set webServerCount to 2 or more\./,
+      );
+    });
+    it("fails when the instance type is unknown", async () => {
+      assert.deepEqual(await problemKeys({ instanceType: "x9.huge" }), ["instanceType"]);
+    });
+    it("fails when amiId is malformed", async () => {
+      assert.deepEqual(await problemKeys({ amiId: "ubuntu" }), ["amiId"]);
+    });
+    it("fails when fewer than 2 public subnets are given", async () => {
+      const err = await runProgram(
+        () => {
+          new WebTier("web", {
+            vpcId: "vpc-1",
+            publicSubnetIds: ["subnet-1"],
+            privateSubnetIds: ["subnet-2", "subnet-3"],
+            tls: DOMAIN_TLS,
+          });
+        },
+        { stack: "test" },
+      ).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.deepEqual(
+        err.problems.map((p) => p.key),
+        ["publicSubnetIds"],
+      );
+    });
+    it("fails when fewer than 2 private subnets are given", async () => {
+      const err = await runProgram(
+        () => {
+          new WebTier("web", {
+            vpcId: "vpc-1",
+            publicSubnetIds: ["subnet-1", "subnet-4"],
+            privateSubnetIds: ["subnet-2"],
+            tls: DOMAIN_TLS,
+          });
+        },
+        { stack: "test" },
+      ).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.deepEqual(
+        err.problems.map((p) => p.key),
+        ["privateSubnetIds"],
+      );
+    });
+    it("fails when appPort is out of range", async () => {
+      assert.deepEqual(await problemKeys({ appPort: 70000 }), ["appPort"]);
+    });
+    it("fails when appPort is 443", async () => {
+      assert.deepEqual(await problemKeys({ appPort: 443 }), ["appPort"]);
+    });
+    it("fails when idleTimeout is out of range", async () => {
+      assert.deepEqual(await problemKeys({ idleTimeout: 0 }), ["idleTimeout"]);
+    });
+    it("fails when the root volume is smaller than the image", async () => {
+      assert.deepEqual(await problemKeys({ rootVolumeSizeGiB: 4 }), ["rootVolumeSizeGiB"]);
+    });
+    it("fails when the access log retention is out of range", async () => {
+      assert.deepEqual(await problemKeys({ accessLogs: { retentionInDays: 0 } }), ["accessLogs.retentionInDays"]);
+    });
+    it("fails when the desync mode is not defensive or strictest", async () => {
+      assert.deepEqual(await problemKeys({ desyncMitigationMode: "monitor" as never }), ["desyncMitigationMode"]);
+    });
+    it("fails when rollServers names a server that does not exist", async () => {
+      assert.deepEqual(await problemKeys({ rollServers: [2] }), ["rollServers"]);
+    });
+    it("fails when rollServers would roll more than half the servers", async () => {
+      const err = await run({ rollServers: [0, 1] }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /rollServers must roll at most 1 of 2 servers at once, so the rest keep serving, got \[0,1\]/);
+    });
+    it("fails when TLS has neither a domain nor a certificate, naming both options", async () => {
+      const err = await run({ tls: {} }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /tls must set domainName \+ hostedZoneId or certificateArn: HTTPS is not optional/);
+    });
+    it("fails when TLS has both a domain and a certificate", async () => {
+      const err = await run({ tls: { ...DOMAIN_TLS, certificateArn: CERT_ARN } }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /tls must set either domainName \+ hostedZoneId or certificateArn, not both/);
+    });
+    it("fails when the certificate ARN is malformed", async () => {
+      assert.deepEqual(await problemKeys({ tls: { certificateArn: "arn:aws:iam::1:cert" } }), ["tls.certificateArn"]);
+    });
+    it("fails when the certificate is in another region", async () => {
+      assert.deepEqual(await problemKeys({ tls: { certificateArn: CERT_ARN.replace("us-east-1", "eu-west-1") } }), ["tls.certificateArn"]);
+    });
+    it("fails when the domain name is not a DNS name", async () => {
+      assert.deepEqual(await problemKeys({ tls: { domainName: "WWW.Example.com", hostedZoneId: "Z0123456789EXAMPLE" } }), [
+        "tls.domainName",
+      ]);
+    });
+    it("fails when the hosted zone id is malformed", async () => {
+      assert.deepEqual(await problemKeys({ tls: { domainName: "www.example.com", hostedZoneId: "example.com" } }), ["tls.hostedZoneId"]);
+    });
+  });
+});
