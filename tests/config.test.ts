@@ -194,6 +194,115 @@ describe("stack config", () => {
     assert.match(problems("prod", { "web-infra:albAccessLogs": "false" }).message, /web-infra:albAccessLogs must be true in prod/);
   });
 
+  it("fails when the MySQL version is unknown", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbEngineVersion": "5.7" }).message,
+      /web-infra:dbEngineVersion must be a supported RDS for MySQL version/,
+    );
+  });
+
+  it("fails when a minor MySQL version is pinned while RDS applies minor upgrades", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbEngineVersion": "8.4.7" }).message,
+      /web-infra:dbEngineVersion must be a major line \(8\.4\) while dbAutoMinorVersionUpgrade is on/,
+    );
+    assert.equal(
+      loadSettings("dev", { ...BASE, "web-infra:dbEngineVersion": "8.4.7", "web-infra:dbAutoMinorVersionUpgrade": "false" })
+        .dbEngineVersion,
+      "8.4.7",
+    );
+  });
+
+  it("fails when the DB instance class is unknown", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbInstanceClass": "db.t2.nano" }).message,
+      /web-infra:dbInstanceClass must be an RDS for MySQL instance class/,
+    );
+  });
+
+  it("fails when the replica instance class is unknown", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbReplicaInstanceClass": "t4g.micro" }).message,
+      /web-infra:dbReplicaInstanceClass must be an RDS for MySQL instance class/,
+    );
+  });
+
+  it("fails when DB storage is below the gp3 minimum", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbAllocatedStorageGiB": "10" }).message,
+      /web-infra:dbAllocatedStorageGiB must be an integer from 20/,
+    );
+  });
+
+  it("fails when the storage ceiling is not above the allocation", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbMaxAllocatedStorageGiB": "30", "web-infra:dbAllocatedStorageGiB": "40" }).message,
+      /web-infra:dbMaxAllocatedStorageGiB must be above dbAllocatedStorageGiB \(40\)/,
+    );
+  });
+
+  it("fails when backups are off, since a replica's source needs them", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbBackupRetentionDays": "0" }).message,
+      /web-infra:dbBackupRetentionDays must be an integer from 1 to 35, got "0"\. A replica's source needs automated backups/,
+    );
+  });
+
+  it("fails when the monitoring interval is not one RDS accepts", () => {
+    assert.match(
+      problems("dev", { "web-infra:dbMonitoringInterval": "45" }).message,
+      /web-infra:dbMonitoringInterval must be one of 0, 1, 5, 10, 15, 30, 60 seconds/,
+    );
+  });
+
+  it("fails when the DB port is out of range", () => {
+    assert.match(problems("dev", { "web-infra:dbPort": "80" }).message, /web-infra:dbPort must be an integer from 1150 to 65535/);
+  });
+
+  it("fails when the database name is not a MySQL name", () => {
+    assert.match(problems("dev", { "web-infra:dbName": "my-app" }).message, /web-infra:dbName must be a MySQL database name/);
+  });
+
+  it("fails when staging has no replica (0 is for dev only)", () => {
+    assert.match(
+      problems("staging", { "web-infra:dbReplicaCount": "0" }).message,
+      /web-infra:dbReplicaCount must be at least 1 outside dev/,
+    );
+    assert.equal(loadSettings("dev", { ...BASE, "web-infra:dbReplicaCount": "0" }).dbReplicaCount, 0);
+  });
+
+  it("fails when a non-dev stack skips the final snapshot", () => {
+    assert.match(
+      problems("staging", { "web-infra:dbSkipFinalSnapshot": "true" }).message,
+      /web-infra:dbSkipFinalSnapshot may be true only in dev/,
+    );
+  });
+
+  it("fails when prod keeps backups for less than 7 days", () => {
+    assert.match(
+      problems("prod", { "web-infra:dbBackupRetentionDays": "3" }).message,
+      /web-infra:dbBackupRetentionDays must be at least 7 in prod/,
+    );
+  });
+
+  it("fails when prod runs a single-AZ primary", () => {
+    assert.match(problems("prod", { "web-infra:dbMultiAz": "false" }).message, /web-infra:dbMultiAz must be true in prod/);
+  });
+
+  it("fails when prod turns database deletion protection off", () => {
+    assert.match(
+      problems("prod", { "web-infra:dbDeletionProtection": "false" }).message,
+      /web-infra:dbDeletionProtection must be true in prod/,
+    );
+  });
+
+  it("fails when prod turns protect off", () => {
+    assert.match(
+      problems("prod", { "web-infra:protectStatefulResources": "false" }).message,
+      /web-infra:protectStatefulResources must be true in prod/,
+    );
+  });
+
   it("fails when aws:region is missing", () => {
     assert.throws(
       () => loadSettings("dev", {}),

@@ -1,5 +1,6 @@
 import { architectureOf } from "@web-infra/compute";
 import { Problems } from "@web-infra/core";
+import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS, pinsMinorVersion } from "@web-infra/database";
 import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
 import { z } from "zod";
 
@@ -31,6 +32,23 @@ export interface Settings {
   readonly accessLogRetentionDays: number;
   readonly idleTimeout: number;
   readonly detailedMonitoring: boolean;
+  readonly dbEngineVersion: string;
+  readonly dbAutoMinorVersionUpgrade: boolean;
+  readonly dbInstanceClass: string;
+  readonly dbReplicaInstanceClass: string;
+  readonly dbAllocatedStorageGiB: number;
+  readonly dbMaxAllocatedStorageGiB: number;
+  readonly dbMultiAz: boolean;
+  readonly dbReplicaCount: number;
+  readonly dbBackupRetentionDays: number;
+  readonly dbDeletionProtection: boolean;
+  readonly dbSkipFinalSnapshot: boolean;
+  readonly dbMonitoringInterval: number;
+  readonly dbLogRetentionDays: number;
+  readonly dbPort: number;
+  readonly dbName: string;
+  /** Pulumi `protect` on the stateful resources (databases, their password and secret). */
+  readonly protectStatefulResources: boolean;
 }
 
 /** Per-deployment values with no preset: the domain and certificate, a pinned image. */
@@ -58,6 +76,22 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     accessLogRetentionDays: 7,
     idleTimeout: 60,
     detailedMonitoring: false,
+    dbEngineVersion: "8.4",
+    dbAutoMinorVersionUpgrade: true,
+    dbInstanceClass: "db.t4g.micro",
+    dbReplicaInstanceClass: "db.t4g.micro",
+    dbAllocatedStorageGiB: 20,
+    dbMaxAllocatedStorageGiB: 50,
+    dbMultiAz: false,
+    dbReplicaCount: 1,
+    dbBackupRetentionDays: 1,
+    dbDeletionProtection: false,
+    dbSkipFinalSnapshot: true,
+    dbMonitoringInterval: 0,
+    dbLogRetentionDays: 7,
+    dbPort: 3306,
+    dbName: "app",
+    protectStatefulResources: false,
   },
   staging: {
     vpcCidr: "10.20.0.0/16",
@@ -75,6 +109,22 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     accessLogRetentionDays: 30,
     idleTimeout: 60,
     detailedMonitoring: true,
+    dbEngineVersion: "8.4",
+    dbAutoMinorVersionUpgrade: true,
+    dbInstanceClass: "db.t4g.small",
+    dbReplicaInstanceClass: "db.t4g.small",
+    dbAllocatedStorageGiB: 20,
+    dbMaxAllocatedStorageGiB: 100,
+    dbMultiAz: true,
+    dbReplicaCount: 1,
+    dbBackupRetentionDays: 7,
+    dbDeletionProtection: true,
+    dbSkipFinalSnapshot: false,
+    dbMonitoringInterval: 60,
+    dbLogRetentionDays: 90,
+    dbPort: 3306,
+    dbName: "app",
+    protectStatefulResources: false,
   },
   prod: {
     vpcCidr: "10.30.0.0/16",
@@ -92,6 +142,22 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     accessLogRetentionDays: 365,
     idleTimeout: 60,
     detailedMonitoring: true,
+    dbEngineVersion: "8.4",
+    dbAutoMinorVersionUpgrade: true,
+    dbInstanceClass: "db.m7g.large",
+    dbReplicaInstanceClass: "db.m7g.large",
+    dbAllocatedStorageGiB: 100,
+    dbMaxAllocatedStorageGiB: 500,
+    dbMultiAz: true,
+    dbReplicaCount: 1,
+    dbBackupRetentionDays: 14,
+    dbDeletionProtection: true,
+    dbSkipFinalSnapshot: false,
+    dbMonitoringInterval: 15,
+    dbLogRetentionDays: 365,
+    dbPort: 3306,
+    dbName: "app",
+    protectStatefulResources: true,
   },
 };
 
@@ -233,6 +299,95 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     expects: "true or false",
     doc: "One-minute EC2 metrics for the web servers.",
   },
+  dbEngineVersion: {
+    schema: z.string().refine((v) => ENGINE_VERSIONS.includes(v)),
+    expects: `a supported RDS for MySQL version (${ENGINE_VERSIONS.join(", ")})`,
+    fix: 'Use "8.4": minor releases are applied by RDS.',
+    doc: "MySQL version; a major line (8.4) lets RDS apply minor releases.",
+  },
+  dbAutoMinorVersionUpgrade: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Let RDS apply minor releases (turn off only to pin a minor dbEngineVersion).",
+  },
+  dbInstanceClass: {
+    schema: z.string().refine(isKnownInstanceClass),
+    expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
+    doc: "Instance class of the primary.",
+  },
+  dbReplicaInstanceClass: {
+    schema: z.string().refine(isKnownInstanceClass),
+    expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
+    doc: "Instance class of the read replicas.",
+  },
+  dbAllocatedStorageGiB: {
+    schema: int(20, 65536),
+    expects: "an integer from 20 (the gp3 minimum for MySQL) to 65536",
+    doc: "Initial gp3 storage of the primary.",
+  },
+  dbMaxAllocatedStorageGiB: {
+    schema: int(21, 65536),
+    expects: "an integer from 21 to 65536, above dbAllocatedStorageGiB",
+    doc: "Storage autoscaling ceiling.",
+  },
+  dbMultiAz: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Multi-AZ standby for the primary (60–120 s failover).",
+  },
+  dbReplicaCount: {
+    schema: int(0, 15),
+    expects: "an integer from 0 to 15",
+    fix: "Replicas serve the reads; 0 is allowed only in dev.",
+    doc: "Read replicas, each in another AZ than a single-AZ primary.",
+  },
+  dbBackupRetentionDays: {
+    schema: int(1, 35),
+    expects: "an integer from 1 to 35",
+    fix: "A replica's source needs automated backups: at least 1 day (7 in prod).",
+    doc: "Days of automated backups.",
+  },
+  dbDeletionProtection: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Deletion protection on the database instances.",
+  },
+  dbSkipFinalSnapshot: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Delete the primary without a final snapshot (dev only).",
+  },
+  dbMonitoringInterval: {
+    schema: z.preprocess(
+      numberish,
+      z.number().refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n)),
+    ),
+    expects: `one of ${MONITORING_INTERVALS.join(", ")} seconds`,
+    doc: "Enhanced Monitoring interval (0 turns it off).",
+  },
+  dbLogRetentionDays: {
+    schema: z.preprocess(
+      numberish,
+      z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
+    ),
+    expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
+    doc: "Days CloudWatch keeps the exported database logs.",
+  },
+  dbPort: {
+    schema: int(1150, 65535),
+    expects: "an integer from 1150 to 65535",
+    doc: "Port MySQL listens on.",
+  },
+  dbName: {
+    schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
+    expects: "a MySQL database name: a letter, then letters, digits or _ (at most 64)",
+    doc: "Initial database name.",
+  },
+  protectStatefulResources: {
+    schema: bool(),
+    expects: "true or false",
+    doc: "Pulumi protect on the databases, their password and secret.",
+  },
 };
 
 /** Namespaces a stack file may use besides the project's: provider config. */
@@ -373,7 +528,63 @@ function crossCheck(s: Settings, p: Problems): void {
     s.rollServers,
     "Roll the others in a later update.",
   );
+  p.check(
+    s.dbMaxAllocatedStorageGiB > s.dbAllocatedStorageGiB,
+    k("dbMaxAllocatedStorageGiB"),
+    `must be above dbAllocatedStorageGiB (${s.dbAllocatedStorageGiB}) for storage autoscaling`,
+    s.dbMaxAllocatedStorageGiB,
+  );
+  p.check(
+    !(s.dbAutoMinorVersionUpgrade && pinsMinorVersion(s.dbEngineVersion)),
+    k("dbEngineVersion"),
+    "must be a major line (8.4) while dbAutoMinorVersionUpgrade is on: RDS upgrades the minor release and the next update would try to downgrade it",
+    s.dbEngineVersion,
+    `Use "8.4", or set ${PROJECT}:dbAutoMinorVersionUpgrade false to pin a minor release.`,
+  );
+  if (s.preset !== "dev") {
+    p.check(
+      s.dbReplicaCount >= 1,
+      k("dbReplicaCount"),
+      "must be at least 1 outside dev: the replica serves the reads",
+      s.dbReplicaCount,
+      "Keep 1 or more.",
+    );
+    p.check(
+      !s.dbSkipFinalSnapshot,
+      k("dbSkipFinalSnapshot"),
+      "may be true only in dev: a deleted database keeps its final snapshot",
+      s.dbSkipFinalSnapshot,
+      "Remove the override.",
+    );
+  }
   if (s.preset === "prod") {
+    p.check(
+      s.dbBackupRetentionDays >= 7,
+      k("dbBackupRetentionDays"),
+      "must be at least 7 in prod (Security Hub RDS.11)",
+      s.dbBackupRetentionDays,
+    );
+    p.check(
+      s.dbMultiAz,
+      k("dbMultiAz"),
+      "must be true in prod: the primary must survive the loss of its AZ",
+      s.dbMultiAz,
+      "Remove the override.",
+    );
+    p.check(
+      s.dbDeletionProtection,
+      k("dbDeletionProtection"),
+      "must be true in prod (Security Hub RDS.8)",
+      s.dbDeletionProtection,
+      "Remove the override.",
+    );
+    p.check(
+      s.protectStatefulResources,
+      k("protectStatefulResources"),
+      "must be true in prod",
+      s.protectStatefulResources,
+      "Remove the override.",
+    );
     p.check(
       s.natGateways === "perAz",
       `${PROJECT}:natGateways`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WebTier } from "@web-infra/compute";
+import { MysqlDatabase } from "@web-infra/database";
 import { Network } from "@web-infra/networking";
 import { loadSettings, Settings } from "./config";
 
@@ -20,6 +21,9 @@ export function webStack(settings?: Settings) {
     tags,
   });
 
+  // The app contract's SSM path: plain names and ARNs, never the secret value.
+  const dbPath = `/web-infra/${s.stack}/db`;
+
   const web = new WebTier("web", {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
@@ -35,11 +39,45 @@ export function webStack(settings?: Settings) {
     accessLogs: { enabled: s.albAccessLogs, retentionInDays: s.accessLogRetentionDays, forceDestroy: !s.albDeletionProtection },
     idleTimeout: s.idleTimeout,
     detailedMonitoring: s.detailedMonitoring,
+    // The page shows which endpoint the server would write to and which it reads from.
+    pageParameters: { "Writes to": `${dbPath}/writer-endpoint`, "Reads from": `${dbPath}/reader-endpoints` },
     tags,
   });
 
+  const db = new MysqlDatabase("db", {
+    vpcId: network.vpcId,
+    subnetIds: network.databaseSubnets.map((subnet) => subnet.id),
+    availabilityZones: network.databaseSubnets.map((subnet) => subnet.availabilityZone),
+    clients: [web.connections],
+    engineVersion: s.dbEngineVersion,
+    autoMinorVersionUpgrade: s.dbAutoMinorVersionUpgrade,
+    instanceClass: s.dbInstanceClass,
+    replicaInstanceClass: s.dbReplicaInstanceClass,
+    allocatedStorageGiB: s.dbAllocatedStorageGiB,
+    maxAllocatedStorageGiB: s.dbMaxAllocatedStorageGiB,
+    multiAz: s.dbMultiAz,
+    replicaCount: s.dbReplicaCount,
+    backupRetentionDays: s.dbBackupRetentionDays,
+    deletionProtection: s.dbDeletionProtection,
+    skipFinalSnapshot: s.dbSkipFinalSnapshot,
+    monitoringInterval: s.dbMonitoringInterval,
+    logRetentionDays: s.dbLogRetentionDays,
+    port: s.dbPort,
+    databaseName: s.dbName,
+    protect: s.protectStatefulResources,
+    parameterPath: dbPath,
+    secretRecoveryWindowDays: s.protectStatefulResources ? 30 : 0,
+    tags,
+  });
+  db.grantRead(web.serverRole, "web-servers");
+
   return {
     url: web.url,
+    dbWriterEndpoint: db.writerEndpoint,
+    dbReaderEndpoints: db.readerEndpoints,
+    dbPort: db.port,
+    dbSecretArn: db.secret.arn,
+    dbParameterPath: db.parameterPath,
     albDnsName: web.albDnsName,
     albZoneId: web.albZoneId,
     targetGroupArn: web.targetGroupArn,

@@ -10,29 +10,21 @@ export interface UserDataArgs {
 const SAFE = /^[A-Za-z0-9 ._/:-]+$/;
 
 /**
- * The boot script: nginx serving a page that names the instance and its AZ
- * (read through IMDSv2, so round-robin is visible from a browser) and
- * `/healthz` for the load balancer. It holds no secret: anything sensitive is
- * read at boot with the instance role, and only names of parameters appear here.
+ * The script that writes the page: the instance id and AZ (read through
+ * IMDSv2, so round-robin is visible from a browser) and, per parameter, its
+ * current value. Parameters are read by name with the instance role.
  */
-export function renderUserData(args: UserDataArgs): string {
+export function renderPageScript(args: UserDataArgs): string {
   for (const [label, name] of Object.entries(args.parameters ?? {})) {
     if (!SAFE.test(label) || !SAFE.test(name))
       throw new Error(`user data: parameter ${JSON.stringify(label)} → ${JSON.stringify(name)} has unsafe characters`);
   }
-  const params = Object.entries(args.parameters ?? {});
-  const paramLines = params
-    .map(
-      ([label, name]) =>
-        `  printf '<dt>%s</dt><dd>%s</dd>\\n' '${label}' "$(aws ssm get-parameter --region '${args.region ?? ""}' --name '${name}' --query Parameter.Value --output text 2>/dev/null || echo unavailable)"`,
-    )
-    .join("\n");
+  const lines = Object.entries(args.parameters ?? {}).map(
+    ([label, name]) =>
+      `  printf '<dt>%s</dt><dd>%s</dd>\\n' '${label}' "$(aws ssm get-parameter --region '${args.region ?? ""}' --name '${name}' --query Parameter.Value --output text 2>/dev/null || echo unavailable)"`,
+  );
   return `#!/bin/bash
-# web-infra web server bootstrap (Amazon Linux 2023).
 set -euo pipefail
-
-dnf install -y nginx
-
 imds() {
   local token
   token=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')
@@ -40,14 +32,56 @@ imds() {
 }
 instance_id=$(imds instance-id)
 zone=$(imds placement/availability-zone)
-
 {
   printf '<!doctype html><title>web-infra</title>\\n'
   printf '<h1>Served by %s in %s</h1>\\n' "$instance_id" "$zone"
   printf '<dl>\\n'
-${paramLines || "  :"}
+${lines.join("\n") || "  :"}
   printf '</dl>\\n'
-} > /usr/share/nginx/html/index.html
+} > /usr/share/nginx/html/index.html.tmp
+mv /usr/share/nginx/html/index.html.tmp /usr/share/nginx/html/index.html
+`;
+}
+
+/**
+ * The boot script: nginx serving the page and `/healthz` for the load
+ * balancer. It holds no secret: only names of parameters appear here.
+ */
+export function renderUserData(args: UserDataArgs): string {
+  const hasParameters = Object.keys(args.parameters ?? {}).length > 0;
+  // The parameters may be published after the servers boot (a database takes minutes), so the page is rebuilt every minute.
+  const refresh = hasParameters
+    ? `
+cat > /etc/systemd/system/web-infra-page.service <<'UNIT'
+[Unit]
+Description=Rebuild the web-infra page
+[Service]
+Type=oneshot
+ExecStart=/usr/local/bin/web-infra-page
+UNIT
+cat > /etc/systemd/system/web-infra-page.timer <<'UNIT'
+[Unit]
+Description=Rebuild the web-infra page every minute
+[Timer]
+OnBootSec=1min
+OnUnitActiveSec=1min
+[Install]
+WantedBy=timers.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now web-infra-page.timer
+`
+    : "";
+  return `#!/bin/bash
+# web-infra web server bootstrap (Amazon Linux 2023).
+set -euo pipefail
+
+dnf install -y nginx
+
+cat > /usr/local/bin/web-infra-page <<'PAGE'
+${renderPageScript(args)}PAGE
+chmod 755 /usr/local/bin/web-infra-page
+/usr/local/bin/web-infra-page
 
 cat > /etc/nginx/conf.d/web-infra.conf <<'NGINX'
 server {
@@ -58,5 +92,5 @@ server {
 NGINX
 
 systemctl enable --now nginx
-`;
+${refresh}`;
 }

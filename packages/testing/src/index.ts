@@ -8,3 +8,4 @@ export { AUTONAME, physicalName, stableHex } from "./aws/naming";
 export { INVOKES, answerInvoke } from "./aws/invokes";
 export { AwsWorld, ELB_LOG_ACCOUNTS } from "./aws/world";
 export * from "./report";
+export * from "./leaks";

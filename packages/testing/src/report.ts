@@ -76,6 +76,22 @@ Object.assign(DESCRIBERS, {
   "aws:s3/bucket:Bucket": (r) => String(r.state["bucket"]),
   "aws:lb/targetGroupAttachment:TargetGroupAttachment": (r, g) => `${nameOf(g, r.inputs["targetId"])} → port ${String(r.inputs["port"])}`,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r) => String(r.inputs["policyArn"]),
+  "aws:rds/instance:Instance": (r, g) => {
+    const i = r.inputs;
+    const replica = i["replicateSourceDb"] !== undefined;
+    const head = replica
+      ? `replica of ${g.byArn(i["replicateSourceDb"])?.name ?? String(i["replicateSourceDb"])} ${String(i["instanceClass"])}`
+      : `mysql ${String(i["engineVersion"])} ${String(i["instanceClass"])} ${String(i["storageType"])} ${String(i["allocatedStorage"])}→${String(i["maxAllocatedStorage"])} GiB, backups ${String(i["backupRetentionPeriod"])} d`;
+    return `${head}, ${i["multiAz"] ? "Multi-AZ" : `in ${String(r.state["availabilityZone"])}`}, ${i["storageEncrypted"] ? "encrypted" : "UNENCRYPTED"}, ${
+      i["publiclyAccessible"] ? "PUBLIC" : "private"
+    }, deletionProtection ${String(i["deletionProtection"] ?? false)}, monitoring ${String(i["monitoringInterval"] ?? 0)} s${
+      i["performanceInsightsEnabled"] ? ", PI" : ""
+    }`;
+  },
+  "aws:rds/parameterGroup:ParameterGroup": (r) =>
+    `${String(r.inputs["family"])}: ${((r.inputs["parameters"] as { name: string; value: string }[] | undefined) ?? []).map((p) => `${p.name}=${p.value}`).join(" ")}`,
+  "aws:ssm/parameter:Parameter": (r) => `${String(r.inputs["name"])} (${String(r.inputs["type"])})`,
+  "aws:iam/rolePolicy:RolePolicy": (r) => `inline policy on ${String(r.inputs["role"])}`,
 } satisfies Record<string, Describer>);
 
 export function describe(r: CapturedResource, g: StackGraph): string {
@@ -86,7 +102,7 @@ export function describe(r: CapturedResource, g: StackGraph): string {
 /** Short type for display: `aws:ec2/subnet:Subnet` → `ec2.Subnet`. */
 export function shortType(type: string): string {
   const m = /^([\w-]+):([\w-]+)\/[\w-]+:(\w+)$/.exec(type);
-  if (m) return `${m[2]}.${m[3]}`;
+  if (m) return `${m[2] === "index" ? m[1] : m[2]}.${m[3]}`;
   return type;
 }
 

@@ -161,3 +161,29 @@ export const ELB_SSL_POLICIES: ReadonlySet<string> = new Set([
   "ELBSecurityPolicy-2016-08",
   "ELBSecurityPolicy-2015-05",
 ]);
+
+/** RDS for MySQL engine versions RDS offers (a major line or a minor release). */
+export const RDS_MYSQL_VERSIONS: ReadonlySet<string> = new Set([
+  "8.4",
+  ...[3, 4, 5, 6, 7, 8].map((n) => `8.4.${n}`),
+  "8.0",
+  ...[36, 37, 38, 39, 40, 41, 42, 43].map((n) => `8.0.${n}`),
+]);
+
+/** RDS for MySQL instance classes, with whether Performance Insights is offered on them. */
+export const RDS_INSTANCE_CLASSES: Readonly<Record<string, { performanceInsights: boolean }>> = (() => {
+  const out: Record<string, { performanceInsights: boolean }> = {};
+  const burstable = ["t3", "t4g"];
+  const fixed = ["m5", "m6g", "m6i", "m7g", "m7i", "r5", "r6g", "r6i", "r7g", "r7i"];
+  for (const f of burstable) {
+    for (const size of ["micro", "small", "medium", "large", "xlarge", "2xlarge"]) {
+      out[`db.${f}.${size}`] = { performanceInsights: !["micro", "small"].includes(size) };
+    }
+  }
+  for (const f of fixed)
+    for (const size of ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"]) out[`db.${f}.${size}`] = { performanceInsights: true };
+  return out;
+})();
+
+/** CA certificates an RDS instance may name. */
+export const RDS_CA_CERTIFICATES: ReadonlySet<string> = new Set(["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]);

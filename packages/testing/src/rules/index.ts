@@ -1,12 +1,14 @@
 import { COMPUTE_RULES } from "./compute";
+import { DATABASE_RULES } from "./database";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
 import type { AwsRule } from "./rule";
 
 export * from "./rule";
 export * from "./compute";
+export * from "./database";
 export * from "./naming";
 export * from "./network";
 
 /** Every rule the harness enforces by default. */
-export const AWS_RULES: readonly AwsRule[] = [...NAMING_RULES, ...NETWORK_RULES, ...COMPUTE_RULES];
+export const AWS_RULES: readonly AwsRule[] = [...NAMING_RULES, ...NETWORK_RULES, ...COMPUTE_RULES, ...DATABASE_RULES];
