@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { ValidationError } from "@web-infra/core";
-import { Network } from "@web-infra/networking";
+import * as aws from "@pulumi/aws";
 import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
 import { DEREGISTRATION_DELAY, HEALTH_CHECK, renderPageScript, renderUserData, SSL_POLICY, WebTier, WebTierArgs } from "../src";
 
@@ -13,24 +13,58 @@ const INSTANCE = "aws:ec2/instance:Instance";
 
 type Extra = Partial<WebTierArgs>;
 
+/**
+ * The web tier on the smallest network the harness accepts: a VPC and one public
+ * and one private subnet per AZ (the Network component has its own tests).
+ */
 function run(extra: Extra = {}, net: { azCount?: number; enableIpv6?: boolean } = {}): Promise<RunResult> {
   return runProgram(
     () => {
-      const network = new Network("net", { flowLogs: { enabled: false }, ...net });
-      new WebTier("web", {
-        vpcId: network.vpcId,
-        publicSubnetIds: network.publicSubnets.map((s) => s.id),
-        privateSubnetIds: network.privateSubnets.map((s) => s.id),
+      const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: net.enableIpv6 || undefined });
+      const zones = ["us-east-1a", "us-east-1b", "us-east-1c"].slice(0, net.azCount ?? 2);
+      const subnets = (tier: string, octet: number) =>
+        zones.map(
+          (az, i) =>
+            new aws.ec2.Subnet(`net-${tier}-${i}`, {
+              vpcId: vpc.id,
+              cidrBlock: `10.0.${octet + i}.0/24`,
+              availabilityZone: az,
+              mapPublicIpOnLaunch: false,
+            }),
+        );
+      const publicSubnets = subnets("public", 0);
+      const privateSubnets = subnets("private", 64);
+      const web = new WebTier("web", {
+        vpcId: vpc.id,
+        publicSubnetIds: publicSubnets.map((s) => s.id),
+        privateSubnetIds: privateSubnets.map((s) => s.id),
         tls: DOMAIN_TLS,
         ...extra,
       });
+      return { url: web.url, dns: web.albDnsName };
     },
     { stack: "test" },
   );
 }
 
+/** Bad arguments fail before anything is registered, so no network is needed to prove it. */
+function runInvalid(extra: Extra): Promise<unknown> {
+  return runProgram(
+    () => {
+      new WebTier("web", {
+        vpcId: "vpc-0123456789abcdef0",
+        publicSubnetIds: ["subnet-0a", "subnet-0b"],
+        privateSubnetIds: ["subnet-0c", "subnet-0d"],
+        tls: DOMAIN_TLS,
+        ...extra,
+      });
+    },
+    { stack: "test" },
+  ).catch((e: unknown) => e);
+}
+
 async function problemKeys(extra: Extra): Promise<string[]> {
-  const err = await run(extra).catch((e: unknown) => e);
+  const err = await runInvalid(extra);
   assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
   assert.deepEqual(
     registeredBefore(err).filter((r) => r.type.startsWith("aws:lb") || r.type === INSTANCE),
@@ -351,19 +385,7 @@ describe("WebTier", () => {
 
   describe("options", () => {
     it("uses an existing certificate instead, with no ACM or DNS resources, and the ALB name as url", async () => {
-      const g = await runProgram(
-        () => {
-          const network = new Network("net", { flowLogs: { enabled: false } });
-          const web = new WebTier("web", {
-            vpcId: network.vpcId,
-            publicSubnetIds: network.publicSubnets.map((s) => s.id),
-            privateSubnetIds: network.privateSubnets.map((s) => s.id),
-            tls: { certificateArn: CERT_ARN },
-          });
-          return { url: web.url, dns: web.albDnsName };
-        },
-        { stack: "test" },
-      );
+      const g = await run({ tls: { certificateArn: CERT_ARN } });
       assert.equal(g.get("aws:lb/listener:Listener", "web-https").inputs["certificateArn"], CERT_ARN);
       assert.equal(g.ofType("aws:acm/certificate:Certificate").length, 0);
       assert.equal(g.ofType("aws:route53/record:Record").length, 0);
@@ -470,7 +492,7 @@ describe("WebTier", () => {
 
   describe("validation", () => {
     it("fails when webServerCount is below 2", async () => {
-      const err = await run({ webServerCount: 1 }).catch((e: unknown) => e);
+      const err = await runInvalid({ webServerCount: 1 });
       assert.ok(err instanceof ValidationError);
       assert.match(
         err.message,
@@ -541,17 +563,17 @@ describe("WebTier", () => {
       assert.deepEqual(await problemKeys({ rollServers: [2] }), ["rollServers"]);
     });
     it("fails when rollServers would roll more than half the servers", async () => {
-      const err = await run({ rollServers: [0, 1] }).catch((e: unknown) => e);
+      const err = await runInvalid({ rollServers: [0, 1] });
       assert.ok(err instanceof ValidationError);
       assert.match(err.message, /rollServers must roll at most 1 of 2 servers at once, so the rest keep serving, got \[0,1\]/);
     });
     it("fails when TLS has neither a domain nor a certificate, naming both options", async () => {
-      const err = await run({ tls: {} }).catch((e: unknown) => e);
+      const err = await runInvalid({ tls: {} });
       assert.ok(err instanceof ValidationError);
       assert.match(err.message, /tls must set domainName \+ hostedZoneId or certificateArn: HTTPS is not optional/);
     });
     it("fails when TLS has both a domain and a certificate", async () => {
-      const err = await run({ tls: { ...DOMAIN_TLS, certificateArn: CERT_ARN } }).catch((e: unknown) => e);
+      const err = await runInvalid({ tls: { ...DOMAIN_TLS, certificateArn: CERT_ARN } });
       assert.ok(err instanceof ValidationError);
       assert.match(err.message, /tls must set either domainName \+ hostedZoneId or certificateArn, not both/);
     });

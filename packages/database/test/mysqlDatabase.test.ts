@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { Connections, ValidationError } from "@web-infra/core";
-import { Network } from "@web-infra/networking";
 import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
 import { dailyWindow, MysqlDatabase, MysqlDatabaseArgs, overlaps, parameterFamily, PASSWORD_SPECIALS, weeklyWindow } from "../src";
 
@@ -13,13 +12,17 @@ type Extra = Partial<MysqlDatabaseArgs>;
 function run(extra: Extra = {}): Promise<RunResult> {
   return runProgram(
     () => {
-      const network = new Network("net", { flowLogs: { enabled: false } });
-      const clientSg = new aws.ec2.SecurityGroup("client", { vpcId: network.vpcId, description: "a client" });
+      // The smallest network the harness accepts: a VPC and one isolated subnet per AZ.
+      const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
+      const subnets = ["us-east-1a", "us-east-1b"].map(
+        (az, i) => new aws.ec2.Subnet(`net-database-${i}`, { vpcId: vpc.id, cidrBlock: `10.0.${128 + i}.0/24`, availabilityZone: az }),
+      );
+      const clientSg = new aws.ec2.SecurityGroup("client", { vpcId: vpc.id, description: "a client" });
       const client = new Connections("client", clientSg.id, clientSg);
       const db = new MysqlDatabase("db", {
-        vpcId: network.vpcId,
-        subnetIds: network.databaseSubnets.map((s) => s.id),
-        availabilityZones: network.databaseSubnets.map((s) => s.availabilityZone),
+        vpcId: vpc.id,
+        subnetIds: subnets.map((s) => s.id),
+        availabilityZones: subnets.map((s) => s.availabilityZone),
         clients: [client],
         ...extra,
       });
