@@ -19,6 +19,11 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "no-console": "error",
+      // register.js compiles TypeScript to CommonJS; a dynamic import() goes to Node's ESM loader, which cannot resolve it.
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ImportExpression", message: "Use a static import: dynamic import() bypasses the TypeScript loader." },
+      ],
     },
   },
   {

@@ -34,7 +34,7 @@ for (const stack of STACKS) {
         caCertIdentifier: "rds-ca-rsa2048-g1",
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
-        enabledCloudwatchLogsExports: ["error", "slowquery", "general"],
+        enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"],
         monitoringInterval: s.dbMonitoringInterval,
         port: s.dbPort,
         dbName: s.dbName,
@@ -58,6 +58,7 @@ for (const stack of STACKS) {
         assert.equal(r.inputs["username"], undefined);
         assert.equal(r.inputs["deletionProtection"], s.dbDeletionProtection);
         assert.equal(r.options.protect, s.protectStatefulResources);
+        assert.equal(r.inputs["multiAz"], s.dbReplicaMultiAz);
         if (!s.dbMultiAz) assert.notEqual(r.state["availabilityZone"], primary.state["availabilityZone"]);
       }
     });

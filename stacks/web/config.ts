@@ -32,6 +32,8 @@ export interface Settings {
   readonly accessLogRetentionDays: number;
   readonly idleTimeout: number;
   readonly detailedMonitoring: boolean;
+  readonly waf: boolean;
+  readonly encryptLogs: boolean;
   readonly dbEngineVersion: string;
   readonly dbAutoMinorVersionUpgrade: boolean;
   readonly dbInstanceClass: string;
@@ -39,6 +41,7 @@ export interface Settings {
   readonly dbAllocatedStorageGiB: number;
   readonly dbMaxAllocatedStorageGiB: number;
   readonly dbMultiAz: boolean;
+  readonly dbReplicaMultiAz: boolean;
   readonly dbReplicaCount: number;
   readonly dbBackupRetentionDays: number;
   readonly dbDeletionProtection: boolean;
@@ -75,6 +78,8 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     albAccessLogs: false,
     accessLogRetentionDays: 7,
     idleTimeout: 60,
+    waf: false,
+    encryptLogs: false,
     detailedMonitoring: false,
     dbEngineVersion: "8.4",
     dbAutoMinorVersionUpgrade: true,
@@ -83,13 +88,14 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbAllocatedStorageGiB: 20,
     dbMaxAllocatedStorageGiB: 50,
     dbMultiAz: false,
+    dbReplicaMultiAz: false,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 1,
     dbDeletionProtection: false,
     dbSkipFinalSnapshot: true,
     dbMonitoringInterval: 0,
     dbLogRetentionDays: 7,
-    dbPort: 3306,
+    dbPort: 3406,
     dbName: "app",
     protectStatefulResources: false,
   },
@@ -108,6 +114,8 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     albAccessLogs: true,
     accessLogRetentionDays: 30,
     idleTimeout: 60,
+    waf: false,
+    encryptLogs: true,
     detailedMonitoring: true,
     dbEngineVersion: "8.4",
     dbAutoMinorVersionUpgrade: true,
@@ -116,13 +124,14 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbAllocatedStorageGiB: 20,
     dbMaxAllocatedStorageGiB: 100,
     dbMultiAz: true,
+    dbReplicaMultiAz: false,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 7,
     dbDeletionProtection: true,
     dbSkipFinalSnapshot: false,
     dbMonitoringInterval: 60,
     dbLogRetentionDays: 90,
-    dbPort: 3306,
+    dbPort: 3406,
     dbName: "app",
     protectStatefulResources: false,
   },
@@ -141,6 +150,8 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     albAccessLogs: true,
     accessLogRetentionDays: 365,
     idleTimeout: 60,
+    waf: true,
+    encryptLogs: true,
     detailedMonitoring: true,
     dbEngineVersion: "8.4",
     dbAutoMinorVersionUpgrade: true,
@@ -149,13 +160,14 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbAllocatedStorageGiB: 100,
     dbMaxAllocatedStorageGiB: 500,
     dbMultiAz: true,
+    dbReplicaMultiAz: true,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 14,
     dbDeletionProtection: true,
     dbSkipFinalSnapshot: false,
     dbMonitoringInterval: 15,
     dbLogRetentionDays: 365,
-    dbPort: 3306,
+    dbPort: 3406,
     dbName: "app",
     protectStatefulResources: true,
   },
@@ -166,7 +178,8 @@ interface Setting {
   readonly schema: z.ZodType;
   /** Completes "must be …". */
   readonly expects: string;
-  readonly fix?: string;
+  /** How to fix a bad value: shown after "got …". */
+  readonly fix: string;
   /** One line for the README's config table. */
   readonly doc: string;
 }
@@ -215,6 +228,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   flowLogs: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true (EC2.6) or false; prod requires true.",
     doc: "Send VPC flow logs to CloudWatch Logs.",
   },
   flowLogRetentionDays: {
@@ -223,11 +237,13 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
       z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
     ),
     expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
+    fix: "Pick a listed period, e.g. 365.",
     doc: "Days CloudWatch keeps flow log records.",
   },
   enableIpv6: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false.",
     doc: "Dual-stack: an IPv6 block for the VPC and public subnets, listeners open to ::/0, an AAAA alias.",
   },
   webServerCount: {
@@ -257,47 +273,74 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   appPort: {
     schema: int(1024, 65535),
     expects: "an integer from 1024 to 65535",
+    fix: "Use an unprivileged port such as 8080.",
     doc: "Port the servers listen on behind the load balancer.",
   },
   domainName: {
     schema: z.string().regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/),
     expects: "a lower-case DNS name such as www.example.com",
+    fix: "Give the bare name, e.g. www.example.com, without scheme or path.",
     doc: "Domain served over HTTPS (with hostedZoneId): a DNS-validated certificate and an alias record are created.",
   },
   hostedZoneId: {
     schema: z.string().regex(/^Z[A-Z0-9]{1,31}$/),
     expects: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+    fix: "Copy the zone id from `aws route53 list-hosted-zones` (it starts with Z).",
     doc: "Public hosted zone holding domainName.",
   },
   certificateArn: {
     schema: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/),
     expects: "an ACM certificate ARN",
+    fix: "Copy the ARN from `aws acm list-certificates` in the stack's region.",
     doc: "Existing certificate instead of domainName + hostedZoneId.",
   },
   albDeletionProtection: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false; prod requires true.",
     doc: "Deletion protection on the load balancer.",
   },
   albAccessLogs: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false; prod requires true.",
     doc: "Load balancer access logs to an encrypted, private S3 bucket.",
   },
   accessLogRetentionDays: {
     schema: int(1, 3650),
     expects: "an integer from 1 to 3650",
+    fix: "Use e.g. 90.",
     doc: "Days before an access log object expires.",
   },
   idleTimeout: {
     schema: int(1, 4000),
     expects: "an integer from 1 to 4000",
+    fix: "Use e.g. 60.",
     doc: "Seconds the load balancer keeps an idle connection.",
   },
   detailedMonitoring: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false.",
     doc: "One-minute EC2 metrics for the web servers.",
+  },
+  waf: {
+    schema: bool(),
+    expects: "true or false",
+    fix: "Use true (ELB.16) or false; prod requires true.",
+    doc: "A WAFv2 web ACL (AWS common rule set, known bad inputs) on the load balancer.",
+  },
+  encryptLogs: {
+    schema: bool(),
+    expects: "true or false",
+    fix: "Use true (CloudWatch.16) or false; prod requires true.",
+    doc: "Encrypt the flow log and database log groups with a customer KMS key (rotated yearly).",
+  },
+  dbReplicaMultiAz: {
+    schema: bool(),
+    expects: "true or false",
+    fix: "Use true or false.",
+    doc: "Run the read replicas Multi-AZ too.",
   },
   dbEngineVersion: {
     schema: z.string().refine((v) => ENGINE_VERSIONS.includes(v)),
@@ -308,31 +351,37 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   dbAutoMinorVersionUpgrade: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true (RDS.13), or false only to pin a minor dbEngineVersion.",
     doc: "Let RDS apply minor releases (turn off only to pin a minor dbEngineVersion).",
   },
   dbInstanceClass: {
     schema: z.string().refine(isKnownInstanceClass),
     expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
+    fix: "Use e.g. db.t4g.micro (dev) or db.m7g.large.",
     doc: "Instance class of the primary.",
   },
   dbReplicaInstanceClass: {
     schema: z.string().refine(isKnownInstanceClass),
     expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
+    fix: "Use e.g. db.t4g.micro (dev) or db.m7g.large.",
     doc: "Instance class of the read replicas.",
   },
   dbAllocatedStorageGiB: {
     schema: int(20, 65536),
     expects: "an integer from 20 (the gp3 minimum for MySQL) to 65536",
+    fix: "Use 20 or more; storage autoscaling grows it up to dbMaxAllocatedStorageGiB.",
     doc: "Initial gp3 storage of the primary.",
   },
   dbMaxAllocatedStorageGiB: {
     schema: int(21, 65536),
     expects: "an integer from 21 to 65536, above dbAllocatedStorageGiB",
+    fix: "Set it above dbAllocatedStorageGiB, e.g. 5× the allocation.",
     doc: "Storage autoscaling ceiling.",
   },
   dbMultiAz: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false; prod requires true.",
     doc: "Multi-AZ standby for the primary (60–120 s failover).",
   },
   dbReplicaCount: {
@@ -350,11 +399,13 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   dbDeletionProtection: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false; prod requires true.",
     doc: "Deletion protection on the database instances.",
   },
   dbSkipFinalSnapshot: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use false; only dev may skip the final snapshot.",
     doc: "Delete the primary without a final snapshot (dev only).",
   },
   dbMonitoringInterval: {
@@ -363,6 +414,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
       z.number().refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n)),
     ),
     expects: `one of ${MONITORING_INTERVALS.join(", ")} seconds`,
+    fix: "Use 60, or 0 to turn Enhanced Monitoring off.",
     doc: "Enhanced Monitoring interval (0 turns it off).",
   },
   dbLogRetentionDays: {
@@ -371,21 +423,25 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
       z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
     ),
     expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
+    fix: "Pick a listed period, e.g. 365.",
     doc: "Days CloudWatch keeps the exported database logs.",
   },
   dbPort: {
     schema: int(1150, 65535),
     expects: "an integer from 1150 to 65535",
+    fix: "Use e.g. 3406 (not MySQL's default 3306, Security Hub RDS.23).",
     doc: "Port MySQL listens on.",
   },
   dbName: {
     schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
     expects: "a MySQL database name: a letter, then letters, digits or _ (at most 64)",
+    fix: "Use e.g. app.",
     doc: "Initial database name.",
   },
   protectStatefulResources: {
     schema: bool(),
     expects: "true or false",
+    fix: "Use true or false; prod requires true.",
     doc: "Pulumi protect on the databases, their password and secret.",
   },
 };
@@ -512,6 +568,7 @@ function crossCheck(s: Settings, p: Problems): void {
       k("certificateArn"),
       `must be in the stack's region ${s.region}: an ALB uses certificates of its own region`,
       s.certificateArn,
+      `Request or import the certificate in ${s.region}.`,
     );
   }
   const maxRoll = Math.floor(s.webServerCount / 2);
@@ -520,6 +577,7 @@ function crossCheck(s: Settings, p: Problems): void {
     k("rollServers"),
     `must list distinct indexes below webServerCount (${s.webServerCount})`,
     s.rollServers,
+    `Name servers 0 to ${s.webServerCount - 1}, each once.`,
   );
   p.check(
     s.rollServers.length <= maxRoll,
@@ -533,6 +591,7 @@ function crossCheck(s: Settings, p: Problems): void {
     k("dbMaxAllocatedStorageGiB"),
     `must be above dbAllocatedStorageGiB (${s.dbAllocatedStorageGiB}) for storage autoscaling`,
     s.dbMaxAllocatedStorageGiB,
+    `Raise it above ${s.dbAllocatedStorageGiB}, e.g. to ${s.dbAllocatedStorageGiB * 5}.`,
   );
   p.check(
     !(s.dbAutoMinorVersionUpgrade && pinsMinorVersion(s.dbEngineVersion)),
@@ -563,6 +622,7 @@ function crossCheck(s: Settings, p: Problems): void {
       k("dbBackupRetentionDays"),
       "must be at least 7 in prod (Security Hub RDS.11)",
       s.dbBackupRetentionDays,
+      "Remove the override or keep 7 to 35 days.",
     );
     p.check(
       s.dbMultiAz,

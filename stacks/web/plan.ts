@@ -7,7 +7,18 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "@web-infra/core";
-import { AwsRejectionError, redactSecrets, renderCounts, renderOutputs, renderTree, runProgram, RunResult } from "@web-infra/testing";
+import {
+  AwsRejectionError,
+  redactSecrets,
+  renderCounts,
+  renderOutputs,
+  renderTree,
+  runProgram,
+  RunResult,
+  stackConfig,
+} from "@web-infra/testing";
+import { checkCompliance, compliant, ComplianceReport, renderCompliance } from "./compliance";
+import { loadSettings } from "./config";
 import { webStack } from "./program";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -16,7 +27,13 @@ export async function plan(stack: string): Promise<RunResult> {
   return runProgram(webStack, { stack, projectDir: ROOT });
 }
 
-export function planJson(g: RunResult): unknown {
+/** The plan's policy check: the baseline pack over the graph, with the stack's waivers. */
+export async function planCompliance(g: RunResult): Promise<ComplianceReport> {
+  const settings = loadSettings(g.stack, stackConfig({ stack: g.stack, projectDir: ROOT }).config);
+  return checkCompliance(g, settings.preset);
+}
+
+export function planJson(g: RunResult, compliance: ComplianceReport): unknown {
   return {
     stack: g.stack,
     region: g.region,
@@ -32,16 +49,25 @@ export function planJson(g: RunResult): unknown {
       aliases: r.options.aliases,
     })),
     outputs: redactSecrets(g.outputs, g.secretOutputs),
+    policy: {
+      pack: compliance.pack,
+      rules: compliance.rules.length,
+      passed: compliance.passed,
+      violations: compliance.unwaived,
+      problems: compliance.problems,
+      waivers: compliance.waived.map((w) => ({ ...w.waiver, violations: w.violations.length })),
+    },
   };
 }
 
-export function planText(g: RunResult): string {
+export function planText(g: RunResult, compliance: ComplianceReport): string {
   const section = (title: string, body: string) => `\n== ${title} ==\n${body}`;
   return [
     `Offline plan for stack "${g.stack}" (${g.region}, account ${g.accountId}): no AWS call was made.`,
     section("Resources", renderTree(g)),
     section("Counts", renderCounts(g)),
     section("Outputs", renderOutputs(g)),
+    section("Policy", renderCompliance(compliance)),
   ].join("\n");
 }
 
@@ -52,8 +78,9 @@ async function main(): Promise<number> {
   const stack = values.stack as string;
   try {
     const g = await plan(stack);
-    process.stdout.write(values.json ? `${JSON.stringify(planJson(g), null, 2)}\n` : `${planText(g)}\n`);
-    return 0;
+    const compliance = await planCompliance(g);
+    process.stdout.write(values.json ? `${JSON.stringify(planJson(g, compliance), null, 2)}\n` : `${planText(g, compliance)}\n`);
+    return compliant(compliance) ? 0 : 1;
   } catch (err) {
     if (err instanceof ValidationError || err instanceof AwsRejectionError) {
       process.stderr.write(`${err.message}\n`);

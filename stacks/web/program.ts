@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WebTier } from "@web-infra/compute";
+import { LogEncryptionKey } from "@web-infra/core";
 import { MysqlDatabase } from "@web-infra/database";
 import { Network } from "@web-infra/networking";
 import { loadSettings, Settings } from "./config";
@@ -12,11 +13,13 @@ export function webStack(settings?: Settings) {
   const s = settings ?? loadSettings(pulumi.getStack(), pulumi.runtime.allConfig());
   const tags = { Project: "web-infra", Stack: s.stack, Preset: s.preset, ManagedBy: "pulumi" };
 
+  const logKey = s.encryptLogs ? new LogEncryptionKey("logs", { tags }) : undefined;
+
   const network = new Network("network", {
     cidrBlock: s.vpcCidr,
     azCount: s.azCount,
     natGateways: s.natGateways,
-    flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays },
+    flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays, kmsKeyArn: logKey?.arn },
     enableIpv6: s.enableIpv6,
     tags,
   });
@@ -39,6 +42,7 @@ export function webStack(settings?: Settings) {
     accessLogs: { enabled: s.albAccessLogs, retentionInDays: s.accessLogRetentionDays, forceDestroy: !s.albDeletionProtection },
     idleTimeout: s.idleTimeout,
     detailedMonitoring: s.detailedMonitoring,
+    waf: s.waf,
     // The page shows which endpoint the server would write to and which it reads from.
     pageParameters: { "Writes to": `${dbPath}/writer-endpoint`, "Reads from": `${dbPath}/reader-endpoints` },
     tags,
@@ -56,7 +60,9 @@ export function webStack(settings?: Settings) {
     allocatedStorageGiB: s.dbAllocatedStorageGiB,
     maxAllocatedStorageGiB: s.dbMaxAllocatedStorageGiB,
     multiAz: s.dbMultiAz,
+    replicaMultiAz: s.dbReplicaMultiAz,
     replicaCount: s.dbReplicaCount,
+    logKmsKeyArn: logKey?.arn,
     backupRetentionDays: s.dbBackupRetentionDays,
     deletionProtection: s.dbDeletionProtection,
     skipFinalSnapshot: s.dbSkipFinalSnapshot,

@@ -174,6 +174,13 @@ export interface WebTierArgs {
    */
   readonly desyncMitigationMode?: "defensive" | "strictest";
   /**
+   * A WAFv2 web ACL on the load balancer with the AWS managed common rule set and
+   * known-bad-inputs (Security Hub ELB.16 / CKV2_AWS_28). Costs $5/month plus requests.
+   *
+   * @default true
+   */
+  readonly waf?: boolean;
+  /**
    * One-minute EC2 metrics (CKV_AWS_126).
    *
    * @default true
@@ -213,6 +220,7 @@ interface Resolved {
   idleTimeout: number;
   desyncMitigationMode: "defensive" | "strictest";
   detailedMonitoring: boolean;
+  waf: boolean;
   rootVolumeSizeGiB: number;
   tls: { kind: "domain"; domainName: string; hostedZoneId: string } | { kind: "certificate"; certificateArn: string };
 }
@@ -337,6 +345,7 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
     idleTimeout,
     desyncMitigationMode: args.desyncMitigationMode ?? "defensive",
     detailedMonitoring: args.detailedMonitoring ?? true,
+    waf: args.waf ?? true,
     rootVolumeSizeGiB,
     tls: resolvedTls as Resolved["tls"],
   };
@@ -372,6 +381,7 @@ export class WebTier extends pulumi.ComponentResource {
   public readonly webSecurityGroupId: pulumi.Output<string>;
   public readonly webServerCount: number;
   public readonly accessLogBucket?: aws.s3.Bucket;
+  public readonly webAcl?: aws.wafv2.WebAcl;
 
   constructor(name: string, args: WebTierArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const cfg = resolveWebTierArgs(name, args);
@@ -429,6 +439,8 @@ export class WebTier extends pulumi.ComponentResource {
       // The ALB writes a test object when logging is turned on, so the bucket policy must exist first.
       { ...parent, dependsOn: logBucket ? logBucket.ready : [] },
     );
+
+    if (cfg.waf) this.webAcl = this.firewall(name, tags);
 
     this.targetGroup = new aws.lb.TargetGroup(
       `${name}-app`,
@@ -647,6 +659,34 @@ export class WebTier extends pulumi.ComponentResource {
     alias("A");
     if (ipv6) alias("AAAA");
     return validation.certificateArn;
+  }
+
+  /** A regional web ACL with AWS's managed common and known-bad-inputs rule sets, on the load balancer. */
+  private firewall(name: string, tags: WebTierArgs["tags"]): aws.wafv2.WebAcl {
+    const parent = { parent: this };
+    const metrics = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+    const managed = (ruleSet: string, priority: number) => ({
+      name: ruleSet,
+      priority,
+      // Keep the rule group's own block/count actions.
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: "AWS", name: ruleSet } },
+      visibilityConfig: metrics(`${name}-${ruleSet}`),
+    });
+    const acl = new aws.wafv2.WebAcl(
+      `${name}-waf`,
+      {
+        description: `Managed protections in front of ${name}'s load balancer`,
+        scope: "REGIONAL",
+        defaultAction: { allow: {} },
+        rules: [managed("AWSManagedRulesCommonRuleSet", 10), managed("AWSManagedRulesKnownBadInputsRuleSet", 20)],
+        visibilityConfig: metrics(`${name}-waf`),
+        tags: withName(tags, `${name}-waf`),
+      },
+      parent,
+    );
+    new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.loadBalancer.arn, webAclArn: acl.arn }, parent);
+    return acl;
   }
 
   /** An S3 bucket the ALB can write its access logs to, and nobody else can read from the internet. */

@@ -117,6 +117,8 @@ describe("WebTier", () => {
         "aws:s3/bucketPolicy:BucketPolicy": 1,
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+        "aws:wafv2/webAcl:WebAcl": 1,
+        "aws:wafv2/webAclAssociation:WebAclAssociation": 1,
         [EGRESS]: 2,
         [INGRESS]: 3,
       });
@@ -364,6 +366,28 @@ describe("WebTier", () => {
       );
     });
 
+    it("puts a WAFv2 web ACL with the AWS common and known-bad-inputs rule sets in front of the ALB", () => {
+      const acl = g.get("aws:wafv2/webAcl:WebAcl", "web-waf");
+      assert.equal(acl.inputs["scope"], "REGIONAL");
+      assert.deepEqual(acl.inputs["defaultAction"], { allow: {} });
+      const rules = acl.inputs["rules"] as {
+        name: string;
+        priority: number;
+        overrideAction: unknown;
+        statement: { managedRuleGroupStatement: unknown };
+      }[];
+      assert.deepEqual(
+        rules.map((r) => [r.priority, r.statement.managedRuleGroupStatement, r.overrideAction]),
+        [
+          [10, { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" }, { none: {} }],
+          [20, { vendorName: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" }, { none: {} }],
+        ],
+      );
+      const association = g.get("aws:wafv2/webAclAssociation:WebAclAssociation", "web-waf");
+      assert.equal(association.inputs["resourceArn"], g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb").state["arn"]);
+      assert.equal(association.inputs["webAclArn"], acl.state["arn"]);
+    });
+
     it("publishes url, ALB name and zone, target group, instances and groups", () => {
       const out = g.get("web-infra:compute:WebTier", "web").registeredOutputs ?? {};
       assert.equal(out["url"], "https://www.example.com");
@@ -439,8 +463,9 @@ describe("WebTier", () => {
     });
 
     it("creates no log bucket when access logs are off, and passes no accessLogs block", async () => {
-      const g = await run({ accessLogs: { enabled: false }, deletionProtection: false, detailedMonitoring: false });
+      const g = await run({ accessLogs: { enabled: false }, deletionProtection: false, detailedMonitoring: false, waf: false });
       assert.equal(g.ofType("aws:s3/bucket:Bucket").length, 0);
+      assert.equal(g.ofType("aws:wafv2/webAcl:WebAcl").length, 0);
       const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
       assert.equal(lb.inputs["accessLogs"], undefined);
       assert.equal(lb.inputs["enableDeletionProtection"], false);

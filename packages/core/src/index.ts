@@ -1,3 +1,4 @@
 export * from "./validation";
 export * from "./tags";
 export * from "./connections";
+export * from "./logKey";

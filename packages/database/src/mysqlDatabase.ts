@@ -17,8 +17,11 @@ import {
   windowMinutes,
 } from "./engine";
 
-/** Log types shipped to CloudWatch Logs (Security Hub RDS.9 asks for these; `audit` needs the audit plugin). */
-export const LOG_EXPORTS = ["error", "slowquery", "general"] as const;
+/** Log types shipped to CloudWatch Logs (Security Hub RDS.9); `audit` comes from the MariaDB audit plugin option. */
+export const LOG_EXPORTS = ["audit", "error", "general", "slowquery"] as const;
+
+/** What the audit plugin records: logins and schema or privilege changes, not every query. */
+export const AUDIT_EVENTS = "CONNECT,QUERY_DDL,QUERY_DCL";
 
 export interface MysqlDatabaseArgs {
   /** VPC of the subnets. */
@@ -77,6 +80,19 @@ export interface MysqlDatabaseArgs {
    * @default true
    */
   readonly multiAz?: boolean;
+  /**
+   * Run each replica Multi-AZ too, so reads keep their replica through an AZ loss (Security Hub RDS.5
+   * counts replicas). Doubles the replicas' cost.
+   *
+   * @default false
+   */
+  readonly replicaMultiAz?: boolean;
+  /**
+   * KMS key ARN that encrypts the exported database log groups (CloudWatch.16).
+   *
+   * @default - the CloudWatch Logs service key
+   */
+  readonly logKmsKeyArn?: pulumi.Input<string>;
   /**
    * Read replicas, each in another AZ than a single-AZ primary.
    *
@@ -184,6 +200,7 @@ interface Resolved {
   allocatedStorageGiB: number;
   maxAllocatedStorageGiB: number;
   multiAz: boolean;
+  replicaMultiAz: boolean;
   replicaCount: number;
   backupRetentionDays: number;
   backupWindow: string;
@@ -214,6 +231,7 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     allocatedStorageGiB: args.allocatedStorageGiB ?? 20,
     maxAllocatedStorageGiB: args.maxAllocatedStorageGiB ?? 100,
     multiAz: args.multiAz ?? true,
+    replicaMultiAz: args.replicaMultiAz ?? false,
     replicaCount: args.replicaCount ?? 1,
     backupRetentionDays: args.backupRetentionDays ?? 7,
     backupWindow: args.backupWindow ?? "03:00-03:30",
@@ -400,6 +418,19 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       },
       parent,
     );
+    const [major, minor] = cfg.engineVersion.split(".");
+    // RDS for MySQL ships the MariaDB audit plugin as an option (8.0.28+ and 8.4); it feeds the `audit` log export.
+    const optionGroup = new aws.rds.OptionGroup(
+      `${name}-mysql`,
+      {
+        engineName: "mysql",
+        majorEngineVersion: `${major}.${minor}`,
+        optionGroupDescription: `Audit logging for ${name}`,
+        options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: AUDIT_EVENTS }] }],
+        tags: withName(tags, `${name}-mysql`),
+      },
+      parent,
+    );
 
     // One random suffix for every identifier of this stack's database: stable across updates,
     // new when the stack is re-created, so a final snapshot never collides with the last one
@@ -425,6 +456,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
 
     const common = {
       parameterGroupName: parameterGroup.name,
+      optionGroupName: optionGroup.name,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [sg.id],
       port: cfg.port,
@@ -447,7 +479,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       supportsPerformanceInsights(instanceClass) ? { performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: 7 } : {};
 
     const primaryId = identifier("primary");
-    const primaryLogs = this.logGroups(name, "primary", primaryId, cfg.logRetentionDays, tags);
+    const primaryLogs = this.logGroups(name, "primary", primaryId, cfg.logRetentionDays, args.logKmsKeyArn, tags);
     this.primary = new aws.rds.Instance(
       `${name}-primary`,
       {
@@ -476,7 +508,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
 
     this.replicas = [...Array(cfg.replicaCount).keys()].map((i) => {
       const replicaId = identifier(`replica-${i}`);
-      const logs = this.logGroups(name, `replica-${i}`, replicaId, cfg.logRetentionDays, tags);
+      const logs = this.logGroups(name, `replica-${i}`, replicaId, cfg.logRetentionDays, args.logKmsKeyArn, tags);
       // Cycle through every AZ but the first, where a single-AZ primary sits.
       const az = args.availabilityZones[1 + (i % (args.availabilityZones.length - 1))];
       return new aws.rds.Instance(
@@ -490,8 +522,9 @@ export class MysqlDatabase extends pulumi.ComponentResource {
           replicateSourceDb: this.primary.arn,
           instanceClass: cfg.replicaInstanceClass,
           // A replica shares the source's users: no username, password or managed password here.
-          multiAz: false,
-          availabilityZone: az,
+          multiAz: cfg.replicaMultiAz,
+          // RDS places a Multi-AZ replica itself and refuses an explicit AZ for it.
+          availabilityZone: cfg.replicaMultiAz ? undefined : az,
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
           tags: withName(tags, `${name}-replica-${i}`),
@@ -594,6 +627,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
     role: string,
     identifier: pulumi.Output<string>,
     retentionInDays: number,
+    kmsKeyId: pulumi.Input<string> | undefined,
     tags: MysqlDatabaseArgs["tags"],
   ) {
     return LOG_EXPORTS.map(
@@ -603,6 +637,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
           {
             name: pulumi.interpolate`/aws/rds/instance/${identifier}/${type}`,
             retentionInDays,
+            kmsKeyId,
             tags: withName(tags, `${name}-${role}-${type}`),
           },
           { parent: this },

@@ -56,12 +56,13 @@ describe("MysqlDatabase", () => {
       const counts: Record<string, number> = {};
       for (const r of g.descendants(db.urn)) counts[r.type] = (counts[r.type] ?? 0) + 1;
       assert.deepEqual(counts, {
-        "aws:cloudwatch/logGroup:LogGroup": 6,
+        "aws:cloudwatch/logGroup:LogGroup": 8,
         "aws:ec2/securityGroup:SecurityGroup": 1,
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         "aws:rds/instance:Instance": 2,
+        "aws:rds/optionGroup:OptionGroup": 1,
         "aws:rds/parameterGroup:ParameterGroup": 1,
         "aws:rds/subnetGroup:SubnetGroup": 1,
         "aws:secretsmanager/secret:Secret": 1,
@@ -95,7 +96,7 @@ describe("MysqlDatabase", () => {
         identifier: `db-primary-${suffix}`,
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: true,
-        enabledCloudwatchLogsExports: ["error", "slowquery", "general"],
+        enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"],
         monitoringInterval: 60,
         monitoringRoleArn: g.get("aws:iam/role:Role", "db-monitoring").state["arn"],
         iamDatabaseAuthenticationEnabled: true,
@@ -184,6 +185,16 @@ describe("MysqlDatabase", () => {
       ]);
     });
 
+    it("records logins and schema and privilege changes with the audit plugin option, on every instance", () => {
+      const og = g.get("aws:rds/optionGroup:OptionGroup", "db-mysql");
+      assert.equal(og.inputs["engineName"], "mysql");
+      assert.equal(og.inputs["majorEngineVersion"], "8.4");
+      assert.deepEqual(og.inputs["options"], [
+        { optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] },
+      ]);
+      assert.ok(g.ofType(DB).every((d) => d.inputs["optionGroupName"] === og.state["name"]));
+    });
+
     it("spans the isolated subnets of 2 AZs with its subnet group", () => {
       const group = g.get("aws:rds/subnetGroup:SubnetGroup", "db-subnets");
       assert.deepEqual(
@@ -197,7 +208,7 @@ describe("MysqlDatabase", () => {
       const groups = g.ofType("aws:cloudwatch/logGroup:LogGroup").filter((l) => l.name.startsWith("db-primary-"));
       assert.deepEqual(
         groups.map((l) => l.inputs["name"]),
-        ["error", "slowquery", "general"].map((t) => `/aws/rds/instance/${String(p.state["identifier"])}/${t}`),
+        ["audit", "error", "general", "slowquery"].map((t) => `/aws/rds/instance/${String(p.state["identifier"])}/${t}`),
       );
       assert.ok(groups.every((l) => l.inputs["retentionInDays"] === 365 && p.dependencies.includes(l.urn)));
     });

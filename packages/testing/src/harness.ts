@@ -5,7 +5,7 @@ import { AwsWorld } from "./aws/world";
 import { CapturedInvoke, CapturedResource, ResourceOptionsRecord, StackGraph } from "./graph";
 import { qualify, readProject, readStackConfig } from "./project";
 import { AWS_RULES, AwsRejectionError, AwsRule, checkRules } from "./rules";
-import { unwrapSecrets, wrapSecretProps } from "./secrets";
+import { fromWire, unwrapSecrets, wrapSecretProps } from "./secrets";
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
@@ -45,6 +45,7 @@ interface MonitorLike {
 }
 
 interface RegisterRequest {
+  getObject(): { toJavaScript(): unknown } | undefined;
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -156,8 +157,10 @@ export function stackConfig(options: RunOptions): { project: string; config: Rec
 async function runOnce(program: () => unknown, options: RunOptions): Promise<RunResult> {
   const { project, config, secretKeys } = stackConfig(options);
   const stack = options.stack;
-  // Component tests rarely name a region; give the provider config the region the pretend account answers for.
-  const region = (config["aws:region"] ??= "us-east-1");
+  // Component tests rarely name a region: give them the pretend account's. A stack's files are taken as they
+  // are, so a stack without aws:region fails as it would with the real provider.
+  if (!options.projectDir) config["aws:region"] ??= "us-east-1";
+  const region = config["aws:region"] ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const world = new AwsWorld({ region, accountId, amis: options.amis, hostedZones: options.hostedZones, seed: stack });
 
@@ -167,7 +170,7 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
   const position = new Map<CapturedResource, number>();
   const created = new Map<string, { id: string; inputs: Record<string, unknown>; secretPaths: string[]; state: Record<string, unknown> }>();
   const invokes: CapturedInvoke[] = [];
-  let current: { type: string; name: string; urn: string; additionalSecretOutputs: string[] } | undefined;
+  let current: { type: string; name: string; urn: string; additionalSecretOutputs: string[]; wire: unknown } | undefined;
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -177,7 +180,7 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
       }
       if (!args.custom) return { id: undefined, state: {} };
       if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-provider`, state: args.inputs };
-      const { value, paths } = unwrapSecrets(args.inputs);
+      const { value, paths } = fromWire(pending.wire);
       const inputs = value as Record<string, unknown>;
       const made = world.create(args.type, args.name, pending.urn, inputs);
       created.set(pending.urn, { id: made.id, inputs, secretPaths: paths, state: made.state });
@@ -215,7 +218,13 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
     });
     const seq = order.length;
     order.push(urn);
-    current = { type, name, urn, additionalSecretOutputs: req.getAdditionalsecretoutputsList() };
+    current = {
+      type,
+      name,
+      urn,
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      wire: req.getObject()?.toJavaScript() ?? {},
+    };
     const done = register(req, (err, resp) => {
       if (!err && resp) {
         const made = created.get(urn);

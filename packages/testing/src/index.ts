@@ -9,3 +9,4 @@ export { INVOKES, answerInvoke } from "./aws/invokes";
 export { AwsWorld, ELB_LOG_ACCOUNTS } from "./aws/world";
 export * from "./report";
 export * from "./leaks";
+export * from "./policies";

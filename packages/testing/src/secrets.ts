@@ -48,3 +48,27 @@ export function redactSecrets(bag: Record<string, unknown>, paths: readonly stri
   }
   return copy;
 }
+
+const RESOURCE = pulumi.runtime.specialResourceSig;
+
+/**
+ * A registration's inputs as the provider receives them, from the request's
+ * wire form: secrets unwrapped (paths recorded) and resource references
+ * reduced to the referenced resource's id (its URN for a component), the way
+ * the engine hands them to a provider that takes strings.
+ */
+export function fromWire(value: unknown, path = "", paths: string[] = []): { value: unknown; paths: string[] } {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if (v[SIG] === SECRET) {
+      paths.push(path);
+      return { value: fromWire(v["value"], path, []).value, paths };
+    }
+    if (v[SIG] === RESOURCE) return { value: typeof v["id"] === "string" && v["id"] !== "" ? v["id"] : v["urn"], paths };
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = fromWire(x, path ? `${path}.${k}` : k, paths).value;
+    return { value: out, paths };
+  }
+  if (Array.isArray(value)) return { value: value.map((x, i) => fromWire(x, path ? `${path}[${i}]` : `[${i}]`, paths).value), paths };
+  return { value, paths };
+}

@@ -58,6 +58,17 @@ describe("harness: what it records", () => {
     assert.deepEqual(p.secretPaths, ["value"]);
   });
 
+  it("passes a resource given where a string is expected as its id, as the engine does", async () => {
+    const g = await runProgram(
+      () => {
+        const role = new aws.iam.Role("r", { assumeRolePolicy: "{}" });
+        new aws.iam.InstanceProfile("p", { role });
+      },
+      { stack: "dev" },
+    );
+    assert.equal(g.get("aws:iam/instanceProfile:InstanceProfile", "p").inputs["role"], g.get("aws:iam/role:Role", "r").id);
+  });
+
   it("records which resource's outputs feed which input", async () => {
     const g = await runProgram(
       () => {

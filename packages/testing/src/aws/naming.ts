@@ -69,6 +69,14 @@ export const AUTONAME: Readonly<Record<string, AutoNameSpec>> = {
     pattern: /^[a-z][a-z0-9-]*$/,
     label: "DB parameter group name",
   },
+  "aws:rds/optionGroup:OptionGroup": {
+    prop: "name",
+    max: 255,
+    lower: true,
+    prefixProp: "namePrefix",
+    pattern: /^[a-z][a-z0-9-]*$/,
+    label: "DB option group name",
+  },
   "aws:s3/bucket:Bucket": {
     prop: "bucket",
     max: 63,

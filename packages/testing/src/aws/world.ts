@@ -333,6 +333,7 @@ export class AwsWorld {
         };
       },
       "aws:rds/parameterGroup:ParameterGroup": ({ inputs }) => ({ arn: arn("rds", `pg:${String(inputs["name"])}`) }),
+      "aws:rds/optionGroup:OptionGroup": ({ inputs }) => ({ id: String(inputs["name"]), arn: arn("rds", `og:${String(inputs["name"])}`) }),
       "aws:rds/instance:Instance": ({ inputs, urn }) => {
         const identifier = String(inputs["identifier"]);
         const source = this.find(inputs["replicateSourceDb"]) ?? this.findArn(inputs["replicateSourceDb"]);

@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { withName } from "./tags";
+import { Problems } from "./validation";
+
+export interface LogEncryptionKeyArgs {
+  /**
+   * Days KMS waits before deleting the key once scheduled (7–30).
+   *
+   * @default 30
+   */
+  readonly deletionWindowInDays?: number;
+  /**
+   * Tags for the key; it also gets a `Name`.
+   *
+   * @default - no extra tags
+   */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A customer-managed KMS key for CloudWatch Logs (Security Hub CloudWatch.16 asks
+ * log groups for one), rotated yearly (KMS.4). Its policy names the account root
+ * and the regional CloudWatch Logs service, limited by an encryption-context
+ * condition to this account's log groups: no `*` principal (KMS.5).
+ */
+export class LogEncryptionKey extends pulumi.ComponentResource {
+  public readonly key: aws.kms.Key;
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: LogEncryptionKeyArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    const window = args.deletionWindowInDays ?? 30;
+    const p = new Problems(`web-infra:core:LogEncryptionKey "${name}"`);
+    p.integer("deletionWindowInDays", window, 7, 30, "KMS accepts only that range.");
+    p.throwIfAny();
+    super("web-infra:core:LogEncryptionKey", name, {}, opts);
+    const parent = { parent: this };
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    this.key = new aws.kms.Key(
+      name,
+      {
+        description: `Encrypts the CloudWatch Logs log groups of ${pulumi.getStack()}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: window,
+        policy: aws.iam.getPolicyDocumentOutput(
+          {
+            statements: [
+              {
+                sid: "AccountAdministers",
+                actions: ["kms:*"],
+                resources: ["*"],
+                principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${account}:root`] }],
+              },
+              {
+                sid: "CloudWatchLogsUses",
+                actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources: ["*"],
+                principals: [{ type: "Service", identifiers: [pulumi.interpolate`logs.${region}.amazonaws.com`] }],
+                conditions: [
+                  {
+                    test: "ArnLike",
+                    variable: "kms:EncryptionContext:aws:logs:arn",
+                    values: [pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*`],
+                  },
+                ],
+              },
+            ],
+          },
+          parent,
+        ).json,
+        tags: withName(args.tags, name),
+      },
+      parent,
+    );
+    new aws.kms.Alias(name, { name: `alias/${pulumi.getProject()}-${pulumi.getStack()}-${name}`, targetKeyId: this.key.keyId }, parent);
+    this.arn = this.key.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+}

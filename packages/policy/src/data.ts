@@ -1,0 +1,507 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { BaselinePolicy, byRef, ofType, resourcePolicy, stackPolicy } from "./policy";
+import { ANY_IPV4, ANY_IPV6, T } from "./types";
+
+type Props = Record<string, unknown>;
+type Violation = { urn?: string; message: string };
+
+/** A read replica names its source; it inherits encryption, the master user and backups from it. */
+const isReplica = (p: Props) => p["replicateSourceDb"] !== undefined && p["replicateSourceDb"] !== null && p["replicateSourceDb"] !== "";
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== "";
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+export const rdsNotPublic = resourcePolicy(
+  {
+    name: "rds-not-public",
+    row: 25,
+    securityHub: ["RDS.2"],
+    checkov: ["CKV_AWS_17"],
+    description: "A DB instance is not publicly accessible (publiclyAccessible !== true)",
+  },
+  T.DB_INSTANCE,
+  (p) => (p["publiclyAccessible"] === true ? "publiclyAccessible is true: the instance gets a public endpoint" : undefined),
+);
+
+/** The route tables that govern a subnet: its explicit associations, else its VPC's main route table. */
+function routeTablesOf(resources: readonly PolicyResource[], subnet: PolicyResource): unknown[] {
+  const explicit = ofType(resources, T.ROUTE_TABLE_ASSOCIATION)
+    .filter((a) => a.props["subnetId"] === subnet.props["id"])
+    .map((a) => a.props["routeTableId"]);
+  if (explicit.length) return explicit;
+  const vpcId = subnet.props["vpcId"];
+  const replaced = ofType(resources, ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"]).find(
+    (a) => a.props["vpcId"] === vpcId,
+  );
+  return [replaced?.props["routeTableId"] ?? byRef(resources, vpcId)?.props["mainRouteTableId"]].filter(isSet);
+}
+
+/** Routes to the internet through an internet gateway of the stack (or a literal igw- id), in one route table. */
+function internetRoutes(resources: readonly PolicyResource[], tableId: unknown): { destination: string; gateway: string }[] {
+  const toIgw = (gatewayId: unknown): string | undefined => {
+    const igw = byRef(resources, gatewayId);
+    if (igw && ofType([igw], T.INTERNET_GATEWAY).length) return igw.name;
+    return !igw && typeof gatewayId === "string" && gatewayId.startsWith("igw-") ? gatewayId : undefined;
+  };
+  type Route = { cidrBlock?: unknown; ipv6CidrBlock?: unknown; gatewayId?: unknown };
+  const routes: Route[] = [
+    ...ofType(resources, T.ROUTE)
+      .filter((r) => r.props["routeTableId"] === tableId)
+      .map((r) => ({
+        cidrBlock: r.props["destinationCidrBlock"],
+        ipv6CidrBlock: r.props["destinationIpv6CidrBlock"],
+        gatewayId: r.props["gatewayId"],
+      })),
+    ...[...ofType(resources, T.ROUTE_TABLE), ...ofType(resources, ["aws:ec2/defaultRouteTable:DefaultRouteTable"])]
+      .filter((t) => t.props["id"] === tableId || t.props["defaultRouteTableId"] === tableId)
+      .flatMap((t) => list(t.props["routes"]) as Route[]),
+  ];
+  return routes.flatMap((r) => {
+    const gateway = toIgw(r.gatewayId);
+    const destination = [r.cidrBlock, r.ipv6CidrBlock].find((d) => d === ANY_IPV4 || d === ANY_IPV6);
+    return gateway !== undefined && typeof destination === "string" ? [{ destination, gateway }] : [];
+  });
+}
+
+export const rdsInPrivateSubnets = stackPolicy(
+  {
+    name: "rds-in-private-subnets",
+    row: 26,
+    securityHub: ["RDS.46"],
+    checkov: [],
+    description:
+      "No subnet of a DB instance's subnet group has a route table (explicitly associated, else the VPC's main one) that routes 0.0.0.0/0 or ::/0 to an internet gateway; a primary without dbSubnetGroupName fails (the default group uses the default VPC's public subnets)",
+  },
+  (resources) => {
+    const out: Violation[] = [];
+    for (const db of ofType(resources, T.DB_INSTANCE)) {
+      const groupName = db.props["dbSubnetGroupName"];
+      if (!isSet(groupName)) {
+        if (!isReplica(db.props))
+          out.push({
+            urn: db.urn,
+            message: "dbSubnetGroupName is not set: the default DB subnet group uses the default VPC's public subnets",
+          });
+        continue;
+      }
+      const group = ofType(resources, T.DB_SUBNET_GROUP).find((g) => g.props["name"] === groupName);
+      if (!group) continue;
+      for (const subnetId of list(group.props["subnetIds"])) {
+        const subnet = byRef(resources, subnetId);
+        if (!subnet) continue;
+        for (const table of routeTablesOf(resources, subnet)) {
+          for (const route of internetRoutes(resources, table)) {
+            out.push({
+              urn: db.urn,
+              message: `subnet ${subnet.name} of DB subnet group ${group.name} routes ${route.destination} to internet gateway ${route.gateway}`,
+            });
+          }
+        }
+      }
+    }
+    return out;
+  },
+);
+
+export const rdsEncrypted = resourcePolicy(
+  {
+    name: "rds-storage-encrypted",
+    row: 27,
+    securityHub: ["RDS.3"],
+    checkov: ["CKV_AWS_16"],
+    description: "A primary DB instance has storageEncrypted === true (a read replica inherits its source's encryption)",
+  },
+  T.DB_INSTANCE,
+  (p) => (isReplica(p) || p["storageEncrypted"] === true ? undefined : "storageEncrypted is not true (it defaults to false)"),
+);
+
+export const rdsMultiAz = resourcePolicy(
+  {
+    name: "rds-multi-az",
+    row: 28,
+    securityHub: ["RDS.5"],
+    checkov: ["CKV_AWS_157"],
+    description: "Every DB instance, primary or replica, has multiAz === true",
+  },
+  T.DB_INSTANCE,
+  (p) => (p["multiAz"] === true ? undefined : "multiAz is not true: the instance runs in one AZ"),
+);
+
+const MONITORING_INTERVALS: readonly number[] = [1, 5, 10, 15, 30, 60];
+/** Burstable classes where Performance Insights is not offered. */
+const NO_PERFORMANCE_INSIGHTS = /^db\.t[234]g?\.(micro|small)$/;
+
+export const rdsMonitoring = resourcePolicy(
+  {
+    name: "rds-enhanced-monitoring",
+    row: 29,
+    securityHub: ["RDS.6"],
+    checkov: ["CKV_AWS_118", "CKV_AWS_353"],
+    description: `A DB instance has monitoringInterval in {${MONITORING_INTERVALS.join(", ")}} and a monitoringRoleArn, and performanceInsightsEnabled === true unless its instanceClass matches ${String(NO_PERFORMANCE_INSIGHTS)} (no Performance Insights there)`,
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    const out: string[] = [];
+    const interval = p["monitoringInterval"];
+    if (typeof interval !== "number" || !MONITORING_INTERVALS.includes(interval))
+      out.push(
+        `monitoringInterval is ${interval === undefined ? "unset (0: enhanced monitoring off)" : String(interval)}; use one of ${MONITORING_INTERVALS.join(", ")}`,
+      );
+    if (!isSet(p["monitoringRoleArn"])) out.push("monitoringRoleArn is not set: enhanced monitoring needs a role to publish with");
+    const instanceClass = String(p["instanceClass"] ?? "");
+    if (!NO_PERFORMANCE_INSIGHTS.test(instanceClass) && p["performanceInsightsEnabled"] !== true)
+      out.push(`performanceInsightsEnabled is not true (${instanceClass || "this class"} offers Performance Insights)`);
+    return out;
+  },
+);
+
+export const rdsDeletionProtection = resourcePolicy(
+  {
+    name: "rds-deletion-protection",
+    row: 30,
+    securityHub: ["RDS.8"],
+    checkov: ["CKV_AWS_293"],
+    description: "A DB instance has deletionProtection === true",
+  },
+  T.DB_INSTANCE,
+  (p) => (p["deletionProtection"] === true ? undefined : "deletionProtection is not true (it defaults to false)"),
+);
+
+const MYSQL_LOGS: readonly string[] = ["audit", "error", "general", "slowquery"];
+const POSTGRES_LOGS: readonly string[] = ["postgresql", "upgrade"];
+
+export const rdsLogExports = resourcePolicy(
+  {
+    name: "rds-log-exports",
+    row: 31,
+    securityHub: ["RDS.9"],
+    checkov: ["CKV_AWS_129"],
+    description: `A DB instance's enabledCloudwatchLogsExports includes ${MYSQL_LOGS.join(", ")} (for engine postgres: ${POSTGRES_LOGS.join(", ")})`,
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    const exported = list(p["enabledCloudwatchLogsExports"]);
+    const missing = (p["engine"] === "postgres" ? POSTGRES_LOGS : MYSQL_LOGS).filter((l) => !exported.includes(l));
+    return missing.length ? `enabledCloudwatchLogsExports lacks ${missing.join(", ")}` : undefined;
+  },
+);
+
+export const rdsIamAuthentication = resourcePolicy(
+  {
+    name: "rds-iam-authentication",
+    row: 32,
+    securityHub: ["RDS.10"],
+    checkov: ["CKV_AWS_161"],
+    description: "A DB instance has iamDatabaseAuthenticationEnabled === true",
+  },
+  T.DB_INSTANCE,
+  (p) => (p["iamDatabaseAuthenticationEnabled"] === true ? undefined : "iamDatabaseAuthenticationEnabled is not true"),
+);
+
+export const MIN_BACKUP_DAYS = 7;
+
+export const rdsBackups = resourcePolicy(
+  {
+    name: "rds-backup-retention",
+    row: 33,
+    securityHub: ["RDS.11"],
+    checkov: ["CKV_AWS_133"],
+    description: `A primary DB instance sets backupRetentionPeriod explicitly, to at least ${MIN_BACKUP_DAYS} days`,
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    if (isReplica(p)) return undefined;
+    const days = p["backupRetentionPeriod"];
+    if (days === undefined || days === null)
+      return `backupRetentionPeriod is not set (defaults differ); keep at least ${MIN_BACKUP_DAYS} days`;
+    return typeof days === "number" && days >= MIN_BACKUP_DAYS
+      ? undefined
+      : `backupRetentionPeriod is ${String(days)}; keep at least ${MIN_BACKUP_DAYS} days`;
+  },
+);
+
+export const rdsAutoMinorVersionUpgrade = resourcePolicy(
+  {
+    name: "rds-auto-minor-version-upgrade",
+    row: 34,
+    securityHub: ["RDS.13"],
+    checkov: ["CKV_AWS_226"],
+    description: "A DB instance sets autoMinorVersionUpgrade to true explicitly",
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    const v = p["autoMinorVersionUpgrade"];
+    if (v === true) return undefined;
+    return v === undefined || v === null
+      ? "autoMinorVersionUpgrade is not set explicitly to true"
+      : `autoMinorVersionUpgrade is ${String(v)}`;
+  },
+);
+
+export const rdsCopyTagsToSnapshot = resourcePolicy(
+  {
+    name: "rds-copy-tags-to-snapshot",
+    row: 35,
+    securityHub: ["RDS.17"],
+    checkov: ["CKV2_AWS_60"],
+    description: "A DB instance has copyTagsToSnapshot === true",
+  },
+  T.DB_INSTANCE,
+  (p) => (p["copyTagsToSnapshot"] === true ? undefined : "copyTagsToSnapshot is not true (it defaults to false)"),
+);
+
+/** The port each engine listens on unless told otherwise. */
+function defaultPort(engine: unknown): number {
+  const e = String(engine ?? "mysql");
+  if (e === "postgres") return 5432;
+  if (e.startsWith("oracle")) return 1521;
+  if (e.startsWith("sqlserver")) return 1433;
+  return 3306;
+}
+
+export const rdsNonDefaultPortAndAdmin = resourcePolicy(
+  {
+    name: "rds-non-default-port-and-admin",
+    row: 36,
+    securityHub: ["RDS.23", "RDS.25"],
+    checkov: [],
+    description:
+      "A primary DB instance sets port explicitly, and no instance uses its engine's default port (3306 for MySQL, 5432 for postgres; a replica without port inherits its source's); a primary's username is not admin",
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    const out: string[] = [];
+    const port = p["port"];
+    const standard = defaultPort(p["engine"]);
+    if (port === undefined || port === null) {
+      if (!isReplica(p)) out.push(`port is not set: the engine's default ${standard} is used`);
+    } else if (Number(port) === standard) out.push(`port is ${standard}, the engine's default`);
+    if (!isReplica(p) && String(p["username"] ?? "").toLowerCase() === "admin")
+      out.push('username is "admin", the default administrator name');
+    return out;
+  },
+);
+
+const TLS_ON = ["1", "ON", "on"];
+
+export const rdsRequiresTls = stackPolicy(
+  {
+    name: "rds-requires-tls",
+    row: 37,
+    securityHub: ["RDS.39"],
+    checkov: ["CKV2_AWS_69"],
+    description:
+      'A DB parameter group of a mysql family sets require_secure_transport to "1" (or ON); a MySQL instance (engine mysql, or a replica whose engine is unknown) names a parameterGroupName (the default group does not require TLS)',
+  },
+  (resources) => {
+    const out: Violation[] = [];
+    for (const pg of ofType(resources, T.DB_PARAMETER_GROUP)) {
+      if (!String(pg.props["family"] ?? "").startsWith("mysql")) continue;
+      const param = (list(pg.props["parameters"]) as { name?: unknown; value?: unknown }[]).find(
+        (x) => x.name === "require_secure_transport",
+      );
+      if (!param)
+        out.push({ urn: pg.urn, message: `parameter group of family ${String(pg.props["family"])} does not set require_secure_transport` });
+      else if (!TLS_ON.includes(String(param.value)))
+        out.push({ urn: pg.urn, message: `require_secure_transport is ${String(param.value)}; set it to 1` });
+    }
+    for (const db of ofType(resources, T.DB_INSTANCE)) {
+      const engine = db.props["engine"];
+      const mysql = engine === "mysql" || (isReplica(db.props) && !isSet(engine));
+      if (mysql && !isSet(db.props["parameterGroupName"]))
+        out.push({ urn: db.urn, message: "parameterGroupName is not set: the default MySQL parameter group does not require TLS" });
+    }
+    return out;
+  },
+);
+
+export const MODERN_RDS_CAS: readonly string[] = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"];
+
+export const rdsModernCa = resourcePolicy(
+  {
+    name: "rds-modern-ca",
+    row: 38,
+    securityHub: [],
+    checkov: ["CKV_AWS_211"],
+    description: `A DB instance sets caCertIdentifier to one of ${MODERN_RDS_CAS.join(", ")}`,
+  },
+  T.DB_INSTANCE,
+  (p) => {
+    const ca = p["caCertIdentifier"];
+    if (typeof ca === "string" && MODERN_RDS_CAS.includes(ca)) return undefined;
+    return isSet(ca)
+      ? `caCertIdentifier ${String(ca)} is not one of ${MODERN_RDS_CAS.join(", ")}`
+      : `caCertIdentifier is unset (AWS picks the region's default); use one of ${MODERN_RDS_CAS.join(", ")}`;
+  },
+);
+
+export const acmCertificate = stackPolicy(
+  {
+    name: "acm-certificate",
+    row: 39,
+    securityHub: ["ACM.1", "ACM.2"],
+    checkov: ["CKV_AWS_234", "CKV2_AWS_71"],
+    description:
+      'An ACM certificate requested for a domainName (not from a private CA) uses validationMethod DNS; keyAlgorithm is not RSA_1024; options.certificateTransparencyLoggingPreference is not DISABLED; no domainName or subjectAlternativeNames starts with "*."; and a listener or listener certificate uses its ARN (directly or through a CertificateValidation of it)',
+  },
+  (resources) => {
+    const out: Violation[] = [];
+    const used = new Set(
+      [...ofType(resources, T.LISTENER), ...ofType(resources, T.LISTENER_CERTIFICATE)].map((l) => l.props["certificateArn"]).filter(isSet),
+    );
+    const validations = ofType(resources, ["aws:acm/certificateValidation:CertificateValidation"]);
+    for (const cert of ofType(resources, T.CERTIFICATE)) {
+      const p = cert.props;
+      const report = (message: string) => out.push({ urn: cert.urn, message });
+      if (isSet(p["domainName"]) && !isSet(p["certificateAuthorityArn"]) && p["validationMethod"] !== "DNS")
+        report(`validationMethod is ${String(p["validationMethod"] ?? "unset")}; use DNS so ACM renews the certificate automatically`);
+      if (p["keyAlgorithm"] === "RSA_1024") report("keyAlgorithm is RSA_1024; use RSA_2048 or stronger");
+      const options = (p["options"] ?? {}) as { certificateTransparencyLoggingPreference?: unknown };
+      if (options.certificateTransparencyLoggingPreference === "DISABLED")
+        report("options.certificateTransparencyLoggingPreference is DISABLED");
+      const wildcards = [p["domainName"], ...list(p["subjectAlternativeNames"])].filter(
+        (d, i, all): d is string => typeof d === "string" && d.startsWith("*.") && all.indexOf(d) === i,
+      );
+      if (wildcards.length) report(`wildcard names: ${wildcards.join(", ")}`);
+      const viaValidation = validations.some(
+        (v) => v.props["certificateArn"] === p["arn"] && (used.has(v.props["certificateArn"]) || used.has(v.props["id"])),
+      );
+      if (!used.has(p["arn"]) && !viaValidation) report("no listener uses this certificate");
+    }
+    return out;
+  },
+);
+
+export const alarmsAct = resourcePolicy(
+  {
+    name: "cloudwatch-alarms-act",
+    row: 40,
+    securityHub: ["CloudWatch.15", "CloudWatch.17"],
+    checkov: ["CKV_AWS_319"],
+    description: "A metric alarm has a non-empty alarmActions and actionsEnabled !== false",
+  },
+  T.METRIC_ALARM,
+  (p) => {
+    const out: string[] = [];
+    if (list(p["alarmActions"]).filter(isSet).length === 0) out.push("alarmActions is empty: the alarm notifies no one");
+    if (p["actionsEnabled"] === false) out.push("actionsEnabled is false");
+    return out;
+  },
+);
+
+export const logGroups = resourcePolicy(
+  {
+    name: "cloudwatch-log-group-retention-and-kms",
+    row: 41,
+    securityHub: ["CloudWatch.16"],
+    checkov: ["CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_158"],
+    description: "A log group sets retentionInDays (> 0) and a kmsKeyId",
+  },
+  T.LOG_GROUP,
+  (p) => {
+    const out: string[] = [];
+    const days = p["retentionInDays"];
+    if (typeof days !== "number" || days <= 0)
+      out.push(`retentionInDays is ${days === undefined ? "unset" : String(days)}: the logs are kept forever; set a retention`);
+    if (!isSet(p["kmsKeyId"])) out.push("kmsKeyId is not set: the logs are not encrypted with a customer key");
+    return out;
+  },
+);
+
+type Statement = { Sid?: unknown; Effect?: unknown; Principal?: unknown; Condition?: unknown };
+
+/** Whether a statement's principal is everyone: "*", {AWS: "*"}, or a list holding "*". */
+function isEveryone(principal: unknown): boolean {
+  if (principal === "*") return true;
+  if (Array.isArray(principal)) return principal.includes("*");
+  if (typeof principal === "object" && principal !== null) return list((principal as { AWS?: unknown }).AWS).includes("*");
+  return false;
+}
+
+function statementsOf(policy: unknown): Statement[] | undefined {
+  let doc = policy;
+  if (typeof doc === "string") {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof doc !== "object" || doc === null) return undefined;
+  return list((doc as { Statement?: unknown }).Statement) as Statement[];
+}
+
+export const kmsKeys = resourcePolicy(
+  {
+    name: "kms-key-rotation-and-policy",
+    row: 42,
+    securityHub: ["KMS.4", "KMS.5"],
+    checkov: ["CKV_AWS_7", "CKV_AWS_33"],
+    description:
+      'A symmetric KMS key has enableKeyRotation === true; its policy (if set) has no Allow statement whose Principal is "*" (or AWS "*") without a Condition',
+  },
+  T.KMS_KEY,
+  (p) => {
+    const out: string[] = [];
+    const spec = p["keySpec"] ?? p["customerMasterKeySpec"] ?? "SYMMETRIC_DEFAULT";
+    if (spec === "SYMMETRIC_DEFAULT" && p["enableKeyRotation"] !== true) out.push("enableKeyRotation is not true (it defaults to false)");
+    for (const [i, s] of (statementsOf(p["policy"]) ?? []).entries()) {
+      const conditioned = typeof s.Condition === "object" && s.Condition !== null && Object.keys(s.Condition).length > 0;
+      if (s.Effect === "Allow" && isEveryone(s.Principal) && !conditioned)
+        out.push(`policy statement ${typeof s.Sid === "string" && s.Sid ? s.Sid : String(i)} allows Principal * without a Condition`);
+    }
+    return out;
+  },
+);
+
+const SECRET_NAME = /(password|passwd|secret-?key|private-?key|token)$/i;
+
+export const ssmSecrets = stackPolicy(
+  {
+    name: "ssm-secrets-are-secure-strings",
+    row: 43,
+    securityHub: [],
+    checkov: ["CKV2_AWS_34", "CKV_AWS_337"],
+    description: `An SSM parameter whose value contains a generated secret (a RandomPassword or RandomString result), or whose name matches ${String(SECRET_NAME)}, has type SecureString; a value that starts with "arn:" is not a secret`,
+  },
+  (resources) => {
+    const secrets = ofType(resources, T.RANDOM_SECRET)
+      .map((r) => ({ name: r.name, result: r.props["result"] }))
+      .filter((s): s is { name: string; result: string } => typeof s.result === "string" && s.result !== "");
+    const out: Violation[] = [];
+    for (const param of ofType(resources, T.SSM_PARAMETER)) {
+      const p = param.props;
+      if (p["type"] === "SecureString") continue;
+      const value = [p["value"], p["insecureValue"]].find((v) => typeof v === "string");
+      if (typeof value === "string" && value.startsWith("arn:")) continue;
+      const type = String(p["type"] ?? "unset");
+      const generated = typeof value === "string" ? secrets.find((s) => value.includes(s.result)) : undefined;
+      if (generated)
+        out.push({ urn: param.urn, message: `value holds the result of ${generated.name} but type is ${type}; use SecureString` });
+      else if (SECRET_NAME.test(String(p["name"] ?? "")))
+        out.push({ urn: param.urn, message: `name ${String(p["name"])} names a secret but type is ${type}; use SecureString` });
+    }
+    return out;
+  },
+);
+
+export const DATA_POLICIES: readonly BaselinePolicy[] = [
+  rdsNotPublic,
+  rdsInPrivateSubnets,
+  rdsEncrypted,
+  rdsMultiAz,
+  rdsMonitoring,
+  rdsDeletionProtection,
+  rdsLogExports,
+  rdsIamAuthentication,
+  rdsBackups,
+  rdsAutoMinorVersionUpgrade,
+  rdsCopyTagsToSnapshot,
+  rdsNonDefaultPortAndAdmin,
+  rdsRequiresTls,
+  rdsModernCa,
+  acmCertificate,
+  alarmsAct,
+  logGroups,
+  kmsKeys,
+  ssmSecrets,
+];

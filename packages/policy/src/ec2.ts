@@ -1,0 +1,471 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { BaselinePolicy, byRef, ofType, resourcePolicy, stackPolicy } from "./policy";
+import { allProtocols, coversPort, isWorld, SgRule, stackRules } from "./securityGroups";
+import { ANY_IPV4, T } from "./types";
+
+type Props = Record<string, unknown>;
+type Finding = { urn?: string; message: string };
+
+const obj = (v: unknown): Props => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Props) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Launch template booleans are strings ("true"/"false") in @pulumi/aws v7. */
+const isTrue = (v: unknown) => v === true || v === "true";
+const shown = (v: unknown) => (typeof v === "string" ? `"${v}"` : String(v));
+const nonEmpty = (v: unknown): v is string => typeof v === "string" && v !== "";
+
+/** The ports EC2.19 (and EC2.13/14/53/54, CKV_AWS_24/25/277) must never open to the internet. */
+export const RISKY_PORTS: readonly number[] = [
+  20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300,
+];
+
+/** The interface endpoints the SSM agent needs when an instance has no route to the internet. */
+export const SSM_ENDPOINT_SERVICES: readonly string[] = ["ssm", "ec2messages", "ssmmessages"];
+
+const SSM_CORE_POLICY = ":policy/AmazonSSMManagedInstanceCore";
+
+/** The provider's description for a security group that sets none. */
+const DEFAULT_SG_DESCRIPTION = "Managed by Pulumi";
+
+const isTcp = (rule: SgRule) => rule.protocol === "tcp" || rule.protocol === "6";
+
+/** `tcp 22`, `tcp 0-65535`, `all protocols`: what a rule admits, for messages. */
+function portsOf(rule: SgRule): string {
+  if (allProtocols(rule)) return "all protocols";
+  const from = rule.fromPort === undefined ? "?" : String(rule.fromPort);
+  const to = rule.toPort === undefined ? "?" : String(rule.toPort);
+  return `${rule.protocol} ${from === to ? from : `${from}-${to}`}`;
+}
+
+export const imdsv2Required = resourcePolicy(
+  {
+    name: "ec2-imdsv2-required",
+    row: 12,
+    securityHub: ["EC2.8", "EC2.170"],
+    checkov: ["CKV_AWS_79", "CKV_AWS_341"],
+    description:
+      'An instance or launch template sets metadataOptions.httpTokens to "required" (unset fails: launch templates default to optional), and metadataOptions.httpPutResponseHopLimit, if set, is 1',
+  },
+  [...T.INSTANCE, ...T.LAUNCH_TEMPLATE],
+  (p) => {
+    const meta = obj(p["metadataOptions"]);
+    const out: string[] = [];
+    const tokens = meta["httpTokens"];
+    if (tokens !== "required") out.push(`metadataOptions.httpTokens is ${tokens === undefined ? "unset" : String(tokens)}, not "required"`);
+    const hops = meta["httpPutResponseHopLimit"];
+    if (hops !== undefined && hops !== null && Number(hops) !== 1)
+      out.push(`metadataOptions.httpPutResponseHopLimit is ${String(hops)}, not 1`);
+    return out;
+  },
+);
+
+export const noPublicIp = stackPolicy(
+  {
+    name: "ec2-no-public-ip",
+    row: 13,
+    securityHub: ["EC2.9", "EC2.25"],
+    checkov: ["CKV_AWS_88"],
+    description:
+      'An instance does not set associatePublicIpAddress to true, nor sits in a subnet with mapPublicIpOnLaunch true unless it sets associatePublicIpAddress to false; no launch template network interface sets associatePublicIpAddress "true"',
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    for (const vm of ofType(resources, T.INSTANCE)) {
+      const assoc = vm.props["associatePublicIpAddress"];
+      if (assoc === true) {
+        out.push({ urn: vm.urn, message: "associatePublicIpAddress is true" });
+        continue;
+      }
+      const subnet = byRef(resources, vm.props["subnetId"]);
+      if (subnet?.props["mapPublicIpOnLaunch"] === true && assoc !== false) {
+        out.push({
+          urn: vm.urn,
+          message: `subnet ${subnet.name} maps public IPs on launch and associatePublicIpAddress is not set to false`,
+        });
+      }
+    }
+    for (const lt of ofType(resources, T.LAUNCH_TEMPLATE)) {
+      arr(lt.props["networkInterfaces"]).forEach((ni, i) => {
+        const assoc = obj(ni)["associatePublicIpAddress"];
+        if (isTrue(assoc)) out.push({ urn: lt.urn, message: `networkInterfaces[${i}].associatePublicIpAddress is ${shown(assoc)}` });
+      });
+    }
+    return out;
+  },
+);
+
+export const subnetNoAutoPublicIp = resourcePolicy(
+  {
+    name: "ec2-subnet-no-auto-public-ip",
+    row: 14,
+    securityHub: ["EC2.15"],
+    checkov: ["CKV_AWS_130"],
+    description: "A subnet does not set mapPublicIpOnLaunch to true (load balancers and NAT gateways do not need it)",
+  },
+  T.SUBNET,
+  (p) => (p["mapPublicIpOnLaunch"] === true ? "mapPublicIpOnLaunch is true" : undefined),
+);
+
+export const ebsEncrypted = resourcePolicy(
+  {
+    name: "ec2-ebs-encrypted",
+    row: 15,
+    securityHub: ["EC2.3", "EC2.181", "EC2.7"],
+    checkov: ["CKV_AWS_8"],
+    description:
+      'An instance sets rootBlockDevice.encrypted and every ebsBlockDevices[*].encrypted to true (unset is false); a launch template lists blockDeviceMappings and every EBS mapping sets ebs.encrypted "true"',
+  },
+  [...T.INSTANCE, ...T.LAUNCH_TEMPLATE],
+  (p, args) => {
+    const out: string[] = [];
+    if ((T.INSTANCE as readonly string[]).includes(args.type)) {
+      const root = obj(p["rootBlockDevice"])["encrypted"];
+      if (root !== true)
+        out.push(`rootBlockDevice.encrypted is ${root === undefined ? "unset (it defaults to false)" : String(root)}, not true`);
+      arr(p["ebsBlockDevices"]).forEach((d, i) => {
+        const dev = obj(d);
+        if (dev["encrypted"] !== true) out.push(`ebsBlockDevices[${i}] (${String(dev["deviceName"])}) is not encrypted`);
+      });
+      return out;
+    }
+    const mappings = arr(p["blockDeviceMappings"]).map(obj);
+    if (!mappings.some((m) => m["ebs"] !== undefined && m["ebs"] !== null)) {
+      return "no blockDeviceMappings with ebs: volumes take the AMI's defaults, which are unencrypted";
+    }
+    mappings.forEach((m, i) => {
+      if (m["ebs"] === undefined || m["ebs"] === null) return;
+      const encrypted = obj(m["ebs"])["encrypted"];
+      if (!isTrue(encrypted)) {
+        out.push(
+          `blockDeviceMappings[${i}] (${String(m["deviceName"])}) ebs.encrypted is ${encrypted === undefined ? "unset" : shown(encrypted)}, not "true"`,
+        );
+      }
+    });
+    return out;
+  },
+);
+
+export const detailedMonitoring = resourcePolicy(
+  {
+    name: "ec2-detailed-monitoring-ebs-optimized",
+    row: 16,
+    securityHub: [],
+    checkov: ["CKV_AWS_126", "CKV_AWS_135"],
+    description: "An instance sets monitoring (detailed monitoring) and ebsOptimized to true",
+  },
+  T.INSTANCE,
+  (p) => [
+    p["monitoring"] === true ? undefined : "monitoring is not true (detailed monitoring is off)",
+    p["ebsOptimized"] === true ? undefined : "ebsOptimized is not true",
+  ],
+);
+
+/** Secrets that must never be in user data (readable by anyone with ec2:DescribeInstanceAttribute). */
+const USER_DATA_SECRETS: readonly { pattern: RegExp; what: (m: RegExpExecArray) => string }[] = [
+  { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, what: () => "an AWS access key id" },
+  { pattern: /aws_secret_access_key['"]?\s*[=:]\s*['"]?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i, what: () => "an AWS secret access key" },
+  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: () => "a private key" },
+  {
+    // DB_PASSWORD=..., password: ..., "token": "...": a literal value, not a $VARIABLE or $(command).
+    pattern: /\b((?:[A-Za-z0-9]+_)*(?:pass(?:word)?|secret|token))['"]?\s*[=:]\s*['"]?[^\s'"$]{6,}/i,
+    what: (m) => `a literal value for ${m[1]}`,
+  },
+];
+
+function userDataOf(props: Props): string {
+  const plain = typeof props["userData"] === "string" ? props["userData"] : "";
+  const b64 = typeof props["userDataBase64"] === "string" ? Buffer.from(props["userDataBase64"], "base64").toString("utf8") : "";
+  return [plain, b64].filter(Boolean).join("\n");
+}
+
+export const ssmManagedInstance = stackPolicy(
+  {
+    name: "ec2-ssm-managed",
+    row: 17,
+    securityHub: ["SSM.1"],
+    checkov: ["CKV2_AWS_41"],
+    description:
+      "An instance names an iamInstanceProfile of this stack whose role has a RolePolicyAttachment of AmazonSSMManagedInstanceCore",
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    for (const vm of ofType(resources, T.INSTANCE)) {
+      const report = (message: string) => out.push({ urn: vm.urn, message });
+      const ref = vm.props["iamInstanceProfile"];
+      if (!nonEmpty(ref)) {
+        report("iamInstanceProfile is unset");
+        continue;
+      }
+      const profile = ofType(resources, T.IAM_INSTANCE_PROFILE).find((ip) =>
+        [ip.props["name"], ip.props["id"], ip.props["arn"]].includes(ref),
+      );
+      const role = profile?.props["role"];
+      if (!profile) report(`instance profile ${ref} is not defined in this stack, so its SSM permissions cannot be checked`);
+      else if (!nonEmpty(role)) report(`instance profile ${profile.name} has no role`);
+      else if (
+        !ofType(resources, T.IAM_ROLE_POLICY_ATTACHMENT).some(
+          (a) => a.props["role"] === role && typeof a.props["policyArn"] === "string" && a.props["policyArn"].endsWith(SSM_CORE_POLICY),
+        )
+      ) {
+        report(`role ${role} of instance profile ${profile.name} has no AmazonSSMManagedInstanceCore attachment`);
+      }
+    }
+    return out;
+  },
+);
+
+/**
+ * The user data scan reads inputs: the AWS provider keeps only a SHA-1 of
+ * `userData` in state, so a stack policy (which sees outputs) would find nothing.
+ */
+export const noSecretsInUserData = resourcePolicy(
+  {
+    name: "ec2-no-secrets-in-user-data",
+    row: 17,
+    securityHub: ["SSM.1"],
+    checkov: ["CKV_AWS_46"],
+    description:
+      "An instance's or launch template's userData (or userDataBase64) holds no AWS access key id, secret access key, private key, or literal password/secret/token assignment",
+  },
+  [...T.INSTANCE, ...T.LAUNCH_TEMPLATE],
+  (props) => {
+    const userData = userDataOf(props);
+    if (!userData) return undefined;
+    return USER_DATA_SECRETS.map(({ pattern, what }) => {
+      const m = pattern.exec(userData);
+      return m ? `userData contains ${what(m)}` : undefined;
+    });
+  },
+);
+
+export const singleEni = stackPolicy(
+  {
+    name: "ec2-single-eni-source-dest-check",
+    row: 18,
+    securityHub: ["EC2.17", "EC2.180"],
+    checkov: [],
+    description:
+      "An instance keeps sourceDestCheck (not false), lists at most one networkInterfaces entry and no secondaryNetworkInterfaces, and no NetworkInterfaceAttachment attaches another interface to an instance",
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    for (const vm of ofType(resources, T.INSTANCE)) {
+      if (vm.props["sourceDestCheck"] === false) out.push({ urn: vm.urn, message: "sourceDestCheck is false" });
+      const enis = arr(vm.props["networkInterfaces"]).length;
+      if (enis > 1) out.push({ urn: vm.urn, message: `networkInterfaces lists ${enis} interfaces, not 1` });
+      const secondary = arr(vm.props["secondaryNetworkInterfaces"]).length;
+      if (secondary > 0) out.push({ urn: vm.urn, message: `secondaryNetworkInterfaces attaches ${secondary} more interface(s)` });
+    }
+    for (const a of ofType(resources, T.NETWORK_INTERFACE_ATTACHMENT)) {
+      const vm = byRef(resources, a.props["instanceId"]);
+      out.push({ urn: a.urn, message: `attaches a secondary network interface to instance ${vm?.name ?? String(a.props["instanceId"])}` });
+    }
+    return out;
+  },
+);
+
+export const defaultSecurityGroupClosed = stackPolicy(
+  {
+    name: "ec2-default-security-group-closed",
+    row: 19,
+    securityHub: ["EC2.2"],
+    checkov: ["CKV2_AWS_12"],
+    description: "Every VPC's default security group is managed by a DefaultSecurityGroup whose ingress and egress are both empty lists",
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    const groups = ofType(resources, T.DEFAULT_SECURITY_GROUP);
+    for (const vpc of ofType(resources, T.VPC)) {
+      if (!groups.some((g) => g.props["vpcId"] === vpc.props["id"])) {
+        out.push({
+          urn: vpc.urn,
+          message: "no DefaultSecurityGroup manages this VPC's default security group, so AWS's default rules stay",
+        });
+      }
+    }
+    for (const g of groups) {
+      for (const direction of ["ingress", "egress"] as const) {
+        const rules = g.props[direction];
+        if (!Array.isArray(rules)) out.push({ urn: g.urn, message: `${direction} is unset, not an empty list` });
+        else if (rules.length > 0) out.push({ urn: g.urn, message: `${direction} has ${rules.length} rule(s), not none` });
+      }
+    }
+    return out;
+  },
+);
+
+const worldIngress = (resources: readonly PolicyResource[]) =>
+  stackRules(resources).filter((rule) => rule.direction === "ingress" && isWorld(rule));
+
+export const worldIngressOnlyWeb = stackPolicy(
+  {
+    name: "ec2-world-ingress-only-http-https",
+    row: 20,
+    securityHub: ["EC2.18"],
+    checkov: [],
+    description:
+      "A security group rule (inline or standalone) that admits 0.0.0.0/0 or ::/0 is tcp with fromPort equal to toPort, 80 or 443",
+  },
+  (resources) =>
+    worldIngress(resources)
+      .filter((rule) => !(isTcp(rule) && rule.fromPort === rule.toPort && (rule.fromPort === 80 || rule.fromPort === 443)))
+      .map((rule) => ({
+        urn: rule.resource.urn,
+        message: `${rule.where} admits the internet on ${portsOf(rule)}, not only tcp 80 or 443`,
+      })),
+);
+
+export const noWorldRiskyPorts = stackPolicy(
+  {
+    name: "ec2-no-world-risky-ports",
+    row: 21,
+    securityHub: ["EC2.19", "EC2.13", "EC2.14", "EC2.53", "EC2.54"],
+    checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
+    description: `No security group rule (inline or standalone) admits 0.0.0.0/0 or ::/0 with protocol -1, or on a port range covering any of ${RISKY_PORTS.join(", ")}`,
+  },
+  (resources) =>
+    worldIngress(resources).flatMap((rule): Finding[] => {
+      if (allProtocols(rule)) return [{ urn: rule.resource.urn, message: `${rule.where} admits the internet on all protocols and ports` }];
+      const risky = RISKY_PORTS.filter((port) => coversPort(rule, port));
+      return risky.length
+        ? [{ urn: rule.resource.urn, message: `${rule.where} admits the internet on ${portsOf(rule)}, which covers ${risky.join(", ")}` }]
+        : [];
+    }),
+);
+
+export const securityGroupHygiene = stackPolicy(
+  {
+    name: "ec2-security-group-hygiene",
+    row: 22,
+    securityHub: [],
+    checkov: ["CKV_AWS_23", "CKV_AWS_382", "CKV2_AWS_5"],
+    description: `A security group has a description other than the provider default "${DEFAULT_SG_DESCRIPTION}"; every rule (inline or standalone) has a description; no egress rule with protocol -1 goes to 0.0.0.0/0 or ::/0; every security group is attached to an instance, launch template, load balancer, RDS instance or VPC endpoint; and no group has both inline rules and standalone rule resources`,
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    const attached = new Set<unknown>([
+      ...ofType(resources, T.INSTANCE).flatMap((r) => arr(r.props["vpcSecurityGroupIds"])),
+      ...ofType(resources, T.LAUNCH_TEMPLATE).flatMap((r) => [
+        ...arr(r.props["vpcSecurityGroupIds"]),
+        ...arr(r.props["networkInterfaces"]).flatMap((ni) => arr(obj(ni)["securityGroups"])),
+      ]),
+      ...ofType(resources, T.LB).flatMap((r) => arr(r.props["securityGroups"])),
+      ...ofType(resources, T.DB_INSTANCE).flatMap((r) => arr(r.props["vpcSecurityGroupIds"])),
+      ...ofType(resources, T.VPC_ENDPOINT).flatMap((r) => arr(r.props["securityGroupIds"])),
+    ]);
+    const rules = stackRules(resources);
+    for (const sg of ofType(resources, T.SECURITY_GROUP)) {
+      const description = sg.props["description"];
+      if (!nonEmpty(description) || description === DEFAULT_SG_DESCRIPTION) {
+        out.push({ urn: sg.urn, message: `description is unset or the provider default "${DEFAULT_SG_DESCRIPTION}"` });
+      }
+      if (!attached.has(sg.props["id"])) {
+        out.push({ urn: sg.urn, message: "not attached to any instance, launch template, load balancer, RDS instance or VPC endpoint" });
+      }
+      const inline = rules.filter((rule) => rule.inline && rule.groupId === sg.props["id"]).length;
+      const standalone = rules.filter((rule) => !rule.inline && rule.groupId === sg.props["id"]);
+      if (inline > 0 && standalone.length > 0) {
+        out.push({
+          urn: sg.urn,
+          message: `inline rules are mixed with standalone rule resources (${standalone.map((rule) => rule.where).join(", ")})`,
+        });
+      }
+    }
+    for (const rule of rules) {
+      if (!nonEmpty(rule.description)) out.push({ urn: rule.resource.urn, message: `${rule.where} has no description` });
+      if (rule.direction === "egress" && allProtocols(rule) && isWorld(rule)) {
+        out.push({ urn: rule.resource.urn, message: `${rule.where} allows all egress (protocol -1) to the internet` });
+      }
+    }
+    return out;
+  },
+);
+
+export const vpcFlowLogs = stackPolicy(
+  {
+    name: "ec2-vpc-flow-logs",
+    row: 23,
+    securityHub: ["EC2.6"],
+    checkov: ["CKV2_AWS_11"],
+    description: 'Every VPC has a FlowLog (vpcId = the VPC) whose trafficType is "REJECT" or "ALL"',
+  },
+  (resources) =>
+    ofType(resources, T.VPC).flatMap((vpc): Finding[] => {
+      const logs = ofType(resources, T.FLOW_LOG).filter((l) => l.props["vpcId"] === vpc.props["id"]);
+      if (logs.length === 0) return [{ urn: vpc.urn, message: "no flow log records this VPC's traffic" }];
+      if (logs.some((l) => l.props["trafficType"] === "REJECT" || l.props["trafficType"] === "ALL")) return [];
+      const types = logs.map((l) => String(l.props["trafficType"] ?? "unset")).join(", ");
+      return [{ urn: vpc.urn, message: `flow logs record only ${types} traffic, not REJECT or ALL` }];
+    }),
+);
+
+/** The route table a subnet uses: its explicit association, else its VPC's main route table. */
+function routeTableOf(resources: readonly PolicyResource[], subnet: PolicyResource): unknown {
+  const assoc = ofType(resources, T.ROUTE_TABLE_ASSOCIATION).find((a) => a.props["subnetId"] === subnet.props["id"]);
+  if (assoc) return assoc.props["routeTableId"];
+  const main = ofType(resources, ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"]).find(
+    (m) => m.props["vpcId"] === subnet.props["vpcId"],
+  );
+  return main?.props["routeTableId"] ?? byRef(resources, subnet.props["vpcId"])?.props["mainRouteTableId"];
+}
+
+/** Whether a route table sends 0.0.0.0/0 to a NAT gateway or a gateway (standalone Route or inline routes). */
+function hasDefaultRoute(resources: readonly PolicyResource[], routeTableId: unknown): boolean {
+  if (!nonEmpty(routeTableId)) return false;
+  const toInternet = (dest: unknown, r: Props) => dest === ANY_IPV4 && (nonEmpty(r["natGatewayId"]) || nonEmpty(r["gatewayId"]));
+  if (
+    ofType(resources, T.ROUTE).some((r) => r.props["routeTableId"] === routeTableId && toInternet(r.props["destinationCidrBlock"], r.props))
+  )
+    return true;
+  const tables = [
+    ...ofType(resources, T.ROUTE_TABLE).filter((t) => t.props["id"] === routeTableId),
+    ...ofType(resources, ["aws:ec2/defaultRouteTable:DefaultRouteTable"]).filter((t) => t.props["defaultRouteTableId"] === routeTableId),
+  ];
+  return tables.some((t) => arr(t.props["routes"]).some((r) => toInternet(obj(r)["cidrBlock"], obj(r))));
+}
+
+export const ssmEndpointsWithoutNat = stackPolicy(
+  {
+    name: "ec2-vpc-endpoints-without-nat",
+    row: 24,
+    securityHub: ["EC2.10", "EC2.55", "EC2.56", "EC2.57", "EC2.58", "EC2.60"],
+    checkov: ["CKV_AWS_148"],
+    description: `An instance's subnet has a 0.0.0.0/0 route (standalone Route or inline routes of its route table) to a NAT gateway or gateway, or the instance's VPC has Interface VpcEndpoints whose serviceName ends with ${SSM_ENDPOINT_SERVICES.map((s) => `.${s}`).join(", ")}`,
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    for (const vm of ofType(resources, T.INSTANCE)) {
+      const subnet = byRef(resources, vm.props["subnetId"]);
+      if (!subnet || hasDefaultRoute(resources, routeTableOf(resources, subnet))) continue;
+      const vpcId = subnet.props["vpcId"];
+      const endpoints = ofType(resources, T.VPC_ENDPOINT).filter(
+        (e) => e.props["vpcId"] === vpcId && e.props["vpcEndpointType"] === "Interface",
+      );
+      const missing = SSM_ENDPOINT_SERVICES.filter((s) => !endpoints.some((e) => String(e.props["serviceName"] ?? "").endsWith(`.${s}`)));
+      if (missing.length) {
+        const vpc = byRef(resources, vpcId)?.name ?? String(vpcId);
+        out.push({
+          urn: vm.urn,
+          message: `subnet ${subnet.name} has no default route to a NAT gateway or gateway, and VPC ${vpc} has no interface endpoint for ${missing.join(", ")}`,
+        });
+      }
+    }
+    return out;
+  },
+);
+
+export const EC2_POLICIES: readonly BaselinePolicy[] = [
+  imdsv2Required,
+  noPublicIp,
+  subnetNoAutoPublicIp,
+  ebsEncrypted,
+  detailedMonitoring,
+  ssmManagedInstance,
+  noSecretsInUserData,
+  singleEni,
+  defaultSecurityGroupClosed,
+  worldIngressOnlyWeb,
+  noWorldRiskyPorts,
+  securityGroupHygiene,
+  vpcFlowLogs,
+  ssmEndpointsWithoutNat,
+];

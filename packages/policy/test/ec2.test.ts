@@ -1,0 +1,773 @@
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  defaultSecurityGroupClosed,
+  detailedMonitoring,
+  EC2_POLICIES,
+  ebsEncrypted,
+  imdsv2Required,
+  noPublicIp,
+  noWorldRiskyPorts,
+  securityGroupHygiene,
+  singleEni,
+  ssmEndpointsWithoutNat,
+  noSecretsInUserData,
+  ssmManagedInstance,
+  subnetNoAutoPublicIp,
+  vpcFlowLogs,
+  worldIngressOnlyWeb,
+} from "../src";
+import { violations } from "./support";
+
+const AMI = "ami-05b4ded3ceb71e470";
+const INSTANCE_TYPE = "t4g.micro";
+const REGION = "us-east-1";
+
+/** Settings every other row asks of an instance, so each test changes only what it is about. */
+const HARDENED: aws.ec2.InstanceArgs = {
+  ami: AMI,
+  instanceType: INSTANCE_TYPE,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+  rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 20 },
+  monitoring: true,
+  ebsOptimized: true,
+};
+
+function instance(name: string, args: Partial<aws.ec2.InstanceArgs> = {}) {
+  return new aws.ec2.Instance(name, { ...HARDENED, ...args });
+}
+
+/** A VPC with one private subnet (no public IPs on launch). */
+function network() {
+  const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true });
+  const subnet = new aws.ec2.Subnet("private", { vpcId: vpc.id, cidrBlock: "10.0.10.0/24", availabilityZone: "us-east-1a" });
+  return { vpc, subnet };
+}
+
+function group(name: string, args: Partial<aws.ec2.SecurityGroupArgs> = {}) {
+  return new aws.ec2.SecurityGroup(name, { vpcId: "vpc-0a1b2c3d4e5f60718", description: `${name} traffic`, ...args });
+}
+
+const ASSUME_EC2 = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/** A role with the given managed policies and an instance profile for it. */
+function profileWith(policyArns: string[]) {
+  const role = new aws.iam.Role("web", { name: "web-instance", assumeRolePolicy: ASSUME_EC2 });
+  policyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`web-${i}`, { role: role.name, policyArn }));
+  return new aws.iam.InstanceProfile("web", { role: role.name });
+}
+
+const SAFE_USER_DATA = [
+  "#!/bin/bash",
+  "dnf install -y nginx",
+  "DB_PASSWORD=$(aws ssm get-parameter --name /web/db/password --with-decryption --query Parameter.Value --output text)",
+  'echo "db_password_file: /run/web/db" >> /etc/web.yaml',
+].join("\n");
+
+describe("EC2 policies", () => {
+  it("lists the policies of rows 12-24 in row order, row 17 split in two (outputs hold only a hash of userData)", () => {
+    assert.deepEqual(
+      EC2_POLICIES.map((p) => p.baseline.row),
+      [12, 13, 14, 15, 16, 17, 17, 18, 19, 20, 21, 22, 23, 24],
+    );
+    assert.ok(EC2_POLICIES.every((p) => p.name.startsWith("ec2-")));
+  });
+
+  describe("ec2-imdsv2-required (row 12)", () => {
+    it("stays quiet on an instance and a launch template requiring tokens with hop limit 1", async () => {
+      const found = await violations(imdsv2Required, () => {
+        instance("vm");
+        new aws.ec2.LaunchTemplate("lt", {
+          imageId: AMI,
+          instanceType: INSTANCE_TYPE,
+          metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an instance leaves metadataOptions unset", async () => {
+      assert.deepEqual(await violations(imdsv2Required, () => instance("vm", { metadataOptions: undefined })), [
+        'vm: metadataOptions.httpTokens is unset, not "required"',
+      ]);
+    });
+    it("fails when a launch template allows optional tokens", async () => {
+      const found = await violations(imdsv2Required, () => {
+        new aws.ec2.LaunchTemplate("lt", {
+          imageId: AMI,
+          instanceType: INSTANCE_TYPE,
+          metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 },
+        });
+      });
+      assert.deepEqual(found, ['lt: metadataOptions.httpTokens is optional, not "required"']);
+    });
+    it("fails when the hop limit is above 1", async () => {
+      assert.deepEqual(
+        await violations(imdsv2Required, () => instance("vm", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })),
+        ["vm: metadataOptions.httpPutResponseHopLimit is 2, not 1"],
+      );
+    });
+  });
+
+  describe("ec2-no-public-ip (row 13)", () => {
+    it("stays quiet in a private subnet, and in a public one when the instance opts out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc, subnet } = network();
+        const pub = new aws.ec2.Subnet("public", {
+          vpcId: vpc.id,
+          cidrBlock: "10.0.0.0/24",
+          availabilityZone: "us-east-1a",
+          mapPublicIpOnLaunch: true,
+        });
+        instance("vm", { subnetId: subnet.id });
+        instance("bastion", { subnetId: pub.id, associatePublicIpAddress: false });
+        new aws.ec2.LaunchTemplate("lt", {
+          imageId: AMI,
+          instanceType: INSTANCE_TYPE,
+          networkInterfaces: [{ deviceIndex: 0, subnetId: subnet.id, associatePublicIpAddress: "false" }],
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an instance sets associatePublicIpAddress", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        instance("vm", { subnetId: subnet.id, associatePublicIpAddress: true });
+      });
+      assert.deepEqual(found, ["vm: associatePublicIpAddress is true"]);
+    });
+    it("fails when an instance sits in a subnet that maps public IPs and does not opt out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc } = network();
+        const pub = new aws.ec2.Subnet("public", {
+          vpcId: vpc.id,
+          cidrBlock: "10.0.0.0/24",
+          availabilityZone: "us-east-1a",
+          mapPublicIpOnLaunch: true,
+        });
+        instance("vm", { subnetId: pub.id });
+      });
+      assert.deepEqual(found, ["vm: subnet public maps public IPs on launch and associatePublicIpAddress is not set to false"]);
+    });
+    it("fails when a launch template's network interface asks for a public IP", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        new aws.ec2.LaunchTemplate("lt", {
+          imageId: AMI,
+          instanceType: INSTANCE_TYPE,
+          networkInterfaces: [{ deviceIndex: 0, subnetId: subnet.id, associatePublicIpAddress: "true" }],
+        });
+      });
+      assert.deepEqual(found, ['lt: networkInterfaces[0].associatePublicIpAddress is "true"']);
+    });
+  });
+
+  describe("ec2-subnet-no-auto-public-ip (row 14)", () => {
+    it("stays quiet on a subnet that leaves mapPublicIpOnLaunch unset or false", async () => {
+      const found = await violations(subnetNoAutoPublicIp, () => {
+        const { vpc } = network();
+        new aws.ec2.Subnet("public", {
+          vpcId: vpc.id,
+          cidrBlock: "10.0.0.0/24",
+          availabilityZone: "us-east-1a",
+          mapPublicIpOnLaunch: false,
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when a subnet maps public IPs on launch", async () => {
+      const found = await violations(subnetNoAutoPublicIp, () => {
+        const { vpc } = network();
+        new aws.ec2.Subnet("public", {
+          vpcId: vpc.id,
+          cidrBlock: "10.0.0.0/24",
+          availabilityZone: "us-east-1a",
+          mapPublicIpOnLaunch: true,
+        });
+      });
+      assert.deepEqual(found, ["public: mapPublicIpOnLaunch is true"]);
+    });
+  });
+
+  describe("ec2-ebs-encrypted (row 15)", () => {
+    const mapping = (encrypted?: string) => ({
+      deviceName: "/dev/xvda",
+      ebs: { volumeSize: 20, volumeType: "gp3", ...(encrypted === undefined ? {} : { encrypted }) },
+    });
+    it("stays quiet on encrypted root and data volumes, and an encrypted launch template", async () => {
+      const found = await violations(ebsEncrypted, () => {
+        instance("vm", { ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 50, encrypted: true }] });
+        new aws.ec2.LaunchTemplate("lt", { imageId: AMI, instanceType: INSTANCE_TYPE, blockDeviceMappings: [mapping("true")] });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when the root volume's encryption is left to the default", async () => {
+      assert.deepEqual(await violations(ebsEncrypted, () => instance("vm", { rootBlockDevice: { volumeType: "gp3" } })), [
+        "vm: rootBlockDevice.encrypted is unset (it defaults to false), not true",
+      ]);
+    });
+    it("fails when a data volume is not encrypted", async () => {
+      assert.deepEqual(
+        await violations(ebsEncrypted, () => instance("vm", { ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 50 }] })),
+        ["vm: ebsBlockDevices[0] (/dev/sdf) is not encrypted"],
+      );
+    });
+    it("fails when a launch template mapping is not encrypted", async () => {
+      const found = await violations(ebsEncrypted, () => {
+        new aws.ec2.LaunchTemplate("lt", {
+          imageId: AMI,
+          instanceType: INSTANCE_TYPE,
+          blockDeviceMappings: [mapping("false"), { ...mapping(), deviceName: "/dev/sdf" }],
+        });
+      });
+      assert.deepEqual(found, [
+        'lt: blockDeviceMappings[0] (/dev/xvda) ebs.encrypted is "false", not "true"',
+        'lt: blockDeviceMappings[1] (/dev/sdf) ebs.encrypted is unset, not "true"',
+      ]);
+    });
+    it("fails when a launch template has no block device mappings", async () => {
+      assert.deepEqual(
+        await violations(ebsEncrypted, () => new aws.ec2.LaunchTemplate("lt", { imageId: AMI, instanceType: INSTANCE_TYPE })),
+        ["lt: no blockDeviceMappings with ebs: volumes take the AMI's defaults, which are unencrypted"],
+      );
+    });
+  });
+
+  describe("ec2-detailed-monitoring-ebs-optimized (row 16)", () => {
+    it("stays quiet with detailed monitoring and EBS optimisation on", async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => instance("vm")), []);
+    });
+    it("fails when monitoring is left unset", async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => instance("vm", { monitoring: undefined })), [
+        "vm: monitoring is not true (detailed monitoring is off)",
+      ]);
+    });
+    it("fails when ebsOptimized is false", async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => instance("vm", { ebsOptimized: false })), [
+        "vm: ebsOptimized is not true",
+      ]);
+    });
+  });
+
+  describe("ec2-ssm-managed and ec2-no-secrets-in-user-data (row 17)", () => {
+    const managed = (userData: pulumi.Input<string>) => {
+      const profile = profileWith([aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore]);
+      instance("vm", { iamInstanceProfile: profile.name, userData });
+    };
+    it("stays quiet on an SSM-managed instance whose user data fetches its secrets at boot", async () => {
+      assert.deepEqual(await violations(ssmManagedInstance, () => managed(SAFE_USER_DATA)), []);
+      assert.deepEqual(await violations(noSecretsInUserData, () => managed(SAFE_USER_DATA)), []);
+    });
+    it("fails when the instance has no instance profile", async () => {
+      assert.deepEqual(await violations(ssmManagedInstance, () => instance("vm")), ["vm: iamInstanceProfile is unset"]);
+    });
+    it("fails when the instance profile is not in the stack", async () => {
+      assert.deepEqual(await violations(ssmManagedInstance, () => instance("vm", { iamInstanceProfile: "legacy-web" })), [
+        "vm: instance profile legacy-web is not defined in this stack, so its SSM permissions cannot be checked",
+      ]);
+    });
+    it("fails when the instance profile has no role", async () => {
+      const found = await violations(ssmManagedInstance, () => {
+        const profile = new aws.iam.InstanceProfile("web", {});
+        instance("vm", { iamInstanceProfile: profile.name });
+      });
+      assert.deepEqual(found, ["vm: instance profile web has no role"]);
+    });
+    it("fails when the role lacks AmazonSSMManagedInstanceCore", async () => {
+      const found = await violations(ssmManagedInstance, () => {
+        const profile = profileWith([aws.iam.ManagedPolicy.CloudWatchAgentServerPolicy]);
+        instance("vm", { iamInstanceProfile: profile.name });
+      });
+      assert.deepEqual(found, ["vm: role web-instance of instance profile web has no AmazonSSMManagedInstanceCore attachment"]);
+    });
+    for (const [what, line, message] of [
+      ["an access key id", "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "an AWS access key id"],
+      ["a secret access key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "an AWS secret access key"],
+      [
+        "a private key",
+        "cat > /root/.ssh/id_ed25519 <<EOF\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\nEOF",
+        "a private key",
+      ],
+      ["a literal password", "DB_PASSWORD='hunter2hunter2'", "a literal value for DB_PASSWORD"],
+      ["a literal token in YAML", "github_token: ghp_16C7e42F292c6912E7710c838347Ae178B4a", "a literal value for github_token"],
+    ]) {
+      it(`fails when user data holds ${what}`, async () => {
+        assert.deepEqual(await violations(noSecretsInUserData, () => managed(`#!/bin/bash\n${line}\n`)), [
+          `vm: userData contains ${message}`,
+        ]);
+      });
+    }
+    it("fails when base64 user data holds a secret", async () => {
+      const found = await violations(noSecretsInUserData, () => {
+        const profile = profileWith([aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore]);
+        instance("vm", {
+          iamInstanceProfile: profile.name,
+          userDataBase64: Buffer.from("#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n").toString("base64"),
+        });
+      });
+      assert.deepEqual(found, ["vm: userData contains an AWS access key id"]);
+    });
+  });
+
+  describe("ec2-single-eni-source-dest-check (row 18)", () => {
+    it("stays quiet on an instance with its primary interface only", async () => {
+      const found = await violations(singleEni, () => {
+        const { subnet } = network();
+        instance("vm", { subnetId: subnet.id, sourceDestCheck: true });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when sourceDestCheck is off", async () => {
+      const found = await violations(singleEni, () => {
+        const { subnet } = network();
+        instance("vm", { subnetId: subnet.id, sourceDestCheck: false });
+      });
+      assert.deepEqual(found, ["vm: sourceDestCheck is false"]);
+    });
+    it("fails when the instance lists two network interfaces", async () => {
+      const found = await violations(singleEni, () => {
+        const { subnet } = network();
+        const enis = [0, 1].map((i) => new aws.ec2.NetworkInterface(`eni${i}`, { subnetId: subnet.id }));
+        instance("vm", { networkInterfaces: enis.map((eni, deviceIndex) => ({ networkInterfaceId: eni.id, deviceIndex })) });
+      });
+      assert.deepEqual(found, ["vm: networkInterfaces lists 2 interfaces, not 1"]);
+    });
+    it("fails when the instance has a secondary network interface", async () => {
+      const found = await violations(singleEni, () => {
+        const { subnet } = network();
+        instance("vm", {
+          subnetId: subnet.id,
+          secondaryNetworkInterfaces: [{ networkCardIndex: 1, secondarySubnetId: "ss-0a1b2c3d4e5f60718" }],
+        });
+      });
+      assert.deepEqual(found, ["vm: secondaryNetworkInterfaces attaches 1 more interface(s)"]);
+    });
+    it("fails when a NetworkInterfaceAttachment adds an interface to an instance", async () => {
+      const found = await violations(singleEni, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        const eni = new aws.ec2.NetworkInterface("eni", { subnetId: subnet.id });
+        new aws.ec2.NetworkInterfaceAttachment("second", { instanceId: vm.id, networkInterfaceId: eni.id, deviceIndex: 1 });
+      });
+      assert.deepEqual(found, ["second: attaches a secondary network interface to instance vm"]);
+    });
+  });
+
+  describe("ec2-default-security-group-closed (row 19)", () => {
+    it("stays quiet when the VPC's default group has no rules", async () => {
+      const found = await violations(defaultSecurityGroupClosed, () => {
+        const { vpc } = network();
+        new aws.ec2.DefaultSecurityGroup("default", { vpcId: vpc.id, ingress: [], egress: [] });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when no DefaultSecurityGroup manages the VPC's default group", async () => {
+      assert.deepEqual(await violations(defaultSecurityGroupClosed, () => network()), [
+        "vpc: no DefaultSecurityGroup manages this VPC's default security group, so AWS's default rules stay",
+      ]);
+    });
+    it("fails when the default group keeps AWS's self-referencing ingress", async () => {
+      const found = await violations(defaultSecurityGroupClosed, () => {
+        const { vpc } = network();
+        new aws.ec2.DefaultSecurityGroup("default", {
+          vpcId: vpc.id,
+          ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }],
+          egress: [],
+        });
+      });
+      assert.deepEqual(found, ["default: ingress has 1 rule(s), not none"]);
+    });
+    it("fails when the default group allows egress", async () => {
+      const found = await violations(defaultSecurityGroupClosed, () => {
+        const { vpc } = network();
+        new aws.ec2.DefaultSecurityGroup("default", {
+          vpcId: vpc.id,
+          ingress: [],
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        });
+      });
+      assert.deepEqual(found, ["default: egress has 1 rule(s), not none"]);
+    });
+  });
+
+  describe("ec2-world-ingress-only-http-https (row 20)", () => {
+    it("stays quiet on world 80 and 443 (inline and standalone) and SSH from the VPC", async () => {
+      const found = await violations(worldIngressOnlyWeb, () => {
+        const sg = group("alb", {
+          ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS" }],
+        });
+        new aws.vpc.SecurityGroupIngressRule("http6", {
+          securityGroupId: sg.id,
+          cidrIpv6: "::/0",
+          ipProtocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+          description: "redirect",
+        });
+        new aws.vpc.SecurityGroupIngressRule("ssh", {
+          securityGroupId: sg.id,
+          cidrIpv4: "10.0.0.0/16",
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          description: "SSH",
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an inline rule opens another port to the world", async () => {
+      const found = await violations(worldIngressOnlyWeb, () => {
+        group("web", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["0.0.0.0/0"] }] });
+      });
+      assert.deepEqual(found, ["web: web ingress[0] admits the internet on tcp 8443, not only tcp 80 or 443"]);
+    });
+    it("fails when a standalone rule opens the range 80-443", async () => {
+      const found = await violations(worldIngressOnlyWeb, () => {
+        new aws.vpc.SecurityGroupIngressRule("range", {
+          securityGroupId: "sg-0a1b2c3d4e5f60718",
+          cidrIpv4: "0.0.0.0/0",
+          ipProtocol: "tcp",
+          fromPort: 80,
+          toPort: 443,
+        });
+      });
+      assert.deepEqual(found, ["range: range admits the internet on tcp 80-443, not only tcp 80 or 443"]);
+    });
+    it("fails when a standalone rule opens udp 443 (QUIC) to ::/0", async () => {
+      const found = await violations(worldIngressOnlyWeb, () => {
+        new aws.vpc.SecurityGroupIngressRule("quic", {
+          securityGroupId: "sg-0a1b2c3d4e5f60718",
+          cidrIpv6: "::/0",
+          ipProtocol: "udp",
+          fromPort: 443,
+          toPort: 443,
+        });
+      });
+      assert.deepEqual(found, ["quic: quic admits the internet on udp 443, not only tcp 80 or 443"]);
+    });
+    it("fails when a classic SecurityGroupRule admits all protocols", async () => {
+      const found = await violations(worldIngressOnlyWeb, () => {
+        new aws.ec2.SecurityGroupRule("all", {
+          type: "ingress",
+          securityGroupId: "sg-0a1b2c3d4e5f60718",
+          protocol: "-1",
+          fromPort: 0,
+          toPort: 0,
+          cidrBlocks: ["0.0.0.0/0"],
+        });
+      });
+      assert.deepEqual(found, ["all: all admits the internet on all protocols, not only tcp 80 or 443"]);
+    });
+  });
+
+  describe("ec2-no-world-risky-ports (row 21)", () => {
+    it("stays quiet on world 443 and risky ports from private ranges only", async () => {
+      const found = await violations(noWorldRiskyPorts, () => {
+        const sg = group("db", {
+          ingress: [{ protocol: "tcp", fromPort: 3306, toPort: 3306, cidrBlocks: ["10.0.0.0/16"], description: "MySQL" }],
+        });
+        new aws.vpc.SecurityGroupIngressRule("https", {
+          securityGroupId: sg.id,
+          cidrIpv4: "0.0.0.0/0",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+        });
+        new aws.vpc.SecurityGroupIngressRule("rdp", {
+          securityGroupId: sg.id,
+          cidrIpv4: "192.168.0.0/24",
+          ipProtocol: "tcp",
+          fromPort: 3389,
+          toPort: 3389,
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an inline rule opens SSH to the world", async () => {
+      const found = await violations(noWorldRiskyPorts, () => {
+        group("bastion", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], description: "SSH" }] });
+      });
+      assert.deepEqual(found, ["bastion: bastion ingress[0] admits the internet on tcp 22, which covers 22"]);
+    });
+    it("fails when a standalone rule's range covers several risky ports from ::/0", async () => {
+      const found = await violations(noWorldRiskyPorts, () => {
+        new aws.vpc.SecurityGroupIngressRule("range", {
+          securityGroupId: "sg-0a1b2c3d4e5f60718",
+          cidrIpv6: "::/0",
+          ipProtocol: "tcp",
+          fromPort: 3000,
+          toPort: 3400,
+        });
+      });
+      assert.deepEqual(found, ["range: range admits the internet on tcp 3000-3400, which covers 3000, 3306, 3389"]);
+    });
+    it("fails when a standalone rule admits protocol -1 from the world", async () => {
+      const found = await violations(noWorldRiskyPorts, () => {
+        new aws.vpc.SecurityGroupIngressRule("any", { securityGroupId: "sg-0a1b2c3d4e5f60718", cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" });
+      });
+      assert.deepEqual(found, ["any: any admits the internet on all protocols and ports"]);
+    });
+    it("fails when a classic SecurityGroupRule opens PostgreSQL to the world", async () => {
+      const found = await violations(noWorldRiskyPorts, () => {
+        new aws.ec2.SecurityGroupRule("pg", {
+          type: "ingress",
+          securityGroupId: "sg-0a1b2c3d4e5f60718",
+          protocol: "tcp",
+          fromPort: 5432,
+          toPort: 5432,
+          cidrBlocks: ["0.0.0.0/0"],
+        });
+      });
+      assert.deepEqual(found, ["pg: pg admits the internet on tcp 5432, which covers 5432"]);
+    });
+  });
+
+  describe("ec2-security-group-hygiene (row 22)", () => {
+    it("stays quiet on described, attached groups with described, narrow rules", async () => {
+      const found = await violations(securityGroupHygiene, () => {
+        const { vpc, subnet } = network();
+        const web = new aws.ec2.SecurityGroup("web", { vpcId: vpc.id, description: "web instances" });
+        new aws.vpc.SecurityGroupIngressRule("web-http", {
+          securityGroupId: web.id,
+          cidrIpv4: "10.0.0.0/16",
+          ipProtocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+          description: "HTTP from the VPC",
+        });
+        new aws.vpc.SecurityGroupEgressRule("web-https", {
+          securityGroupId: web.id,
+          cidrIpv4: "0.0.0.0/0",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS out",
+        });
+        instance("vm", { subnetId: subnet.id, vpcSecurityGroupIds: [web.id] });
+        const alb = new aws.ec2.SecurityGroup("alb", {
+          vpcId: vpc.id,
+          description: "load balancer",
+          ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS" }],
+          egress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"], description: "to targets" }],
+        });
+        new aws.lb.LoadBalancer("alb", { subnets: [subnet.id], securityGroups: [alb.id] });
+        const lt = new aws.ec2.SecurityGroup("lt", { vpcId: vpc.id, description: "launch template instances" });
+        new aws.ec2.LaunchTemplate("lt", { imageId: AMI, instanceType: INSTANCE_TYPE, vpcSecurityGroupIds: [lt.id] });
+        const db = new aws.ec2.SecurityGroup("db", { vpcId: vpc.id, description: "database" });
+        new aws.rds.Instance("db", {
+          engine: "mysql",
+          instanceClass: "db.t4g.micro",
+          allocatedStorage: 20,
+          username: "app",
+          manageMasterUserPassword: true,
+          vpcSecurityGroupIds: [db.id],
+        });
+        const vpce = new aws.ec2.SecurityGroup("vpce", { vpcId: vpc.id, description: "interface endpoints" });
+        new aws.ec2.VpcEndpoint("ssm", {
+          vpcId: vpc.id,
+          serviceName: `com.amazonaws.${REGION}.ssm`,
+          vpcEndpointType: "Interface",
+          securityGroupIds: [vpce.id],
+        });
+        new aws.ec2.DefaultSecurityGroup("default", { vpcId: vpc.id, ingress: [], egress: [] });
+      });
+      assert.deepEqual(found, []);
+    });
+    const attached = (sg: aws.ec2.SecurityGroup) => instance("vm", { vpcSecurityGroupIds: [sg.id] });
+    it("fails when a group has no description of its own", async () => {
+      assert.deepEqual(await violations(securityGroupHygiene, () => attached(group("web", { description: undefined }))), [
+        'web: description is unset or the provider default "Managed by Pulumi"',
+      ]);
+    });
+    it("fails when an inline rule has no description", async () => {
+      const found = await violations(securityGroupHygiene, () =>
+        attached(group("web", { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"] }] })),
+      );
+      assert.deepEqual(found, ["web: web ingress[0] has no description"]);
+    });
+    it("fails when a standalone rule has no description", async () => {
+      const found = await violations(securityGroupHygiene, () => {
+        const sg = group("web");
+        attached(sg);
+        new aws.vpc.SecurityGroupIngressRule("http", {
+          securityGroupId: sg.id,
+          cidrIpv4: "10.0.0.0/16",
+          ipProtocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+        });
+      });
+      assert.deepEqual(found, ["http: http has no description"]);
+    });
+    it("fails when an inline egress rule allows everything to the world", async () => {
+      const found = await violations(securityGroupHygiene, () =>
+        attached(group("web", { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "all out" }] })),
+      );
+      assert.deepEqual(found, ["web: web egress[0] allows all egress (protocol -1) to the internet"]);
+    });
+    it("fails when a standalone egress rule allows everything to ::/0", async () => {
+      const found = await violations(securityGroupHygiene, () => {
+        const sg = group("web");
+        attached(sg);
+        new aws.vpc.SecurityGroupEgressRule("all6", { securityGroupId: sg.id, cidrIpv6: "::/0", ipProtocol: "-1", description: "all out" });
+      });
+      assert.deepEqual(found, ["all6: all6 allows all egress (protocol -1) to the internet"]);
+    });
+    it("fails when a group is attached to nothing", async () => {
+      assert.deepEqual(await violations(securityGroupHygiene, () => group("orphan")), [
+        "orphan: not attached to any instance, launch template, load balancer, RDS instance or VPC endpoint",
+      ]);
+    });
+    it("fails when a group mixes inline rules with standalone rule resources", async () => {
+      const found = await violations(securityGroupHygiene, () => {
+        const sg = group("web", {
+          ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"], description: "HTTP" }],
+        });
+        attached(sg);
+        new aws.vpc.SecurityGroupIngressRule("https", {
+          securityGroupId: sg.id,
+          cidrIpv4: "10.0.0.0/16",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS",
+        });
+        new aws.ec2.SecurityGroupRule("ssh", {
+          type: "ingress",
+          securityGroupId: sg.id,
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrBlocks: ["10.0.0.0/16"],
+          description: "SSH",
+        });
+      });
+      assert.deepEqual(found, ["web: inline rules are mixed with standalone rule resources (https, ssh)"]);
+    });
+  });
+
+  describe("ec2-vpc-flow-logs (row 23)", () => {
+    const flowLog = (vpc: aws.ec2.Vpc, trafficType: string) => {
+      const logs = new aws.cloudwatch.LogGroup("flow", { name: "/vpc/flow", retentionInDays: 365 });
+      const role = new aws.iam.Role("flow", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      new aws.ec2.FlowLog("flow", { vpcId: vpc.id, trafficType, logDestination: logs.arn, iamRoleArn: role.arn });
+    };
+    it("stays quiet when the VPC logs ALL traffic", async () => {
+      assert.deepEqual(await violations(vpcFlowLogs, () => flowLog(network().vpc, "ALL")), []);
+    });
+    it("fails when a VPC has no flow log", async () => {
+      assert.deepEqual(await violations(vpcFlowLogs, () => network()), ["vpc: no flow log records this VPC's traffic"]);
+    });
+    it("fails when the flow log records only accepted traffic", async () => {
+      assert.deepEqual(await violations(vpcFlowLogs, () => flowLog(network().vpc, "ACCEPT")), [
+        "vpc: flow logs record only ACCEPT traffic, not REJECT or ALL",
+      ]);
+    });
+  });
+
+  describe("ec2-vpc-endpoints-without-nat (row 24)", () => {
+    const endpoints = (vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, services: string[], vpcEndpointType = "Interface") =>
+      services.map(
+        (s) =>
+          new aws.ec2.VpcEndpoint(s, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${REGION}.${s}`,
+            vpcEndpointType,
+            privateDnsEnabled: true,
+            subnetIds: [subnet.id],
+          }),
+      );
+    const isolated = (extra: (n: ReturnType<typeof network>) => void) => () => {
+      const n = network();
+      const rt = new aws.ec2.RouteTable("private", { vpcId: n.vpc.id });
+      new aws.ec2.RouteTableAssociation("private", { subnetId: n.subnet.id, routeTableId: rt.id });
+      instance("vm", { subnetId: n.subnet.id });
+      extra(n);
+    };
+    it("stays quiet when the subnet's route table sends 0.0.0.0/0 to a NAT gateway", async () => {
+      const found = await violations(ssmEndpointsWithoutNat, () => {
+        const { vpc, subnet } = network();
+        const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+        const pub = new aws.ec2.Subnet("public", { vpcId: vpc.id, cidrBlock: "10.0.0.0/24", availabilityZone: "us-east-1a" });
+        const pubRt = new aws.ec2.RouteTable("public", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] });
+        new aws.ec2.RouteTableAssociation("public", { subnetId: pub.id, routeTableId: pubRt.id });
+        const eip = new aws.ec2.Eip("nat", { domain: "vpc" });
+        const nat = new aws.ec2.NatGateway("nat", { subnetId: pub.id, allocationId: eip.id });
+        const rt = new aws.ec2.RouteTable("private", { vpcId: vpc.id });
+        new aws.ec2.Route("default", { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+        new aws.ec2.RouteTableAssociation("private", { subnetId: subnet.id, routeTableId: rt.id });
+        instance("vm", { subnetId: subnet.id });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("stays quiet when the subnet's route table lists an inline default route to a NAT gateway", async () => {
+      const found = await violations(ssmEndpointsWithoutNat, () => {
+        const { vpc, subnet } = network();
+        const rt = new aws.ec2.RouteTable("private", {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0a1b2c3d4e5f60718" }],
+        });
+        new aws.ec2.RouteTableAssociation("private", { subnetId: subnet.id, routeTableId: rt.id });
+        instance("vm", { subnetId: subnet.id });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("stays quiet when the VPC's main route table has a default route and the subnet has no association", async () => {
+      const found = await violations(ssmEndpointsWithoutNat, () => {
+        const { vpc, subnet } = network();
+        const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+        new aws.ec2.Route("default", { routeTableId: vpc.mainRouteTableId, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+        instance("vm", { subnetId: subnet.id });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("stays quiet in an isolated subnet with interface endpoints for ssm, ec2messages and ssmmessages", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolated(({ vpc, subnet }) => endpoints(vpc, subnet, ["ssm", "ec2messages", "ssmmessages"])),
+        ),
+        [],
+      );
+    });
+    it("fails when an isolated subnet has no route and no endpoints", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolated(() => undefined),
+        ),
+        [
+          "vm: subnet private has no default route to a NAT gateway or gateway, and VPC vpc has no interface endpoint for ssm, ec2messages, ssmmessages",
+        ],
+      );
+    });
+    it("fails when only some of the SSM endpoints exist", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolated(({ vpc, subnet }) => endpoints(vpc, subnet, ["ssm", "ssmmessages"])),
+        ),
+        ["vm: subnet private has no default route to a NAT gateway or gateway, and VPC vpc has no interface endpoint for ec2messages"],
+      );
+    });
+    it("fails when the endpoints are not of type Interface", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolated(({ vpc, subnet }) => endpoints(vpc, subnet, ["ssm", "ec2messages", "ssmmessages"], "Gateway")),
+        ),
+        [
+          "vm: subnet private has no default route to a NAT gateway or gateway, and VPC vpc has no interface endpoint for ssm, ec2messages, ssmmessages",
+        ],
+      );
+    });
+  });
+});

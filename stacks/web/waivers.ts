@@ -1,0 +1,68 @@
+import type { Waiver } from "@web-infra/policy";
+import type { PresetName } from "./config";
+
+/*
+ * The baseline rules each environment does not meet, on purpose, and why: beside
+ * the presets, never in the rules. A waiver that names an unknown rule, or
+ * matches nothing, fails the policy check, so waivers cannot outlive their reason.
+ */
+
+/** Design conflicts every environment has: the redirect listener and TLS ending at the load balancer. */
+const DESIGN: readonly Waiver[] = [
+  {
+    policy: "elb-listener-uses-secure-protocol",
+    resources: ["web-http"],
+    reason: "ELB.18 flags every non-HTTPS listener; this one only answers 301 → HTTPS:443, which ELB.1 requires.",
+  },
+  {
+    policy: "sg-no-world-ingress-on-port-80",
+    resources: ["web-alb-from-internet-80"],
+    reason: "CKV_AWS_260: the 80→443 redirect listener must be reachable from the internet on port 80; it serves nothing else.",
+  },
+  {
+    policy: "elb-target-group-https-health-check",
+    resources: ["web-app"],
+    reason: "ELB.21: TLS ends at the ALB; servers speak HTTP inside the VPC, from the ALB's group only, so health checks do too.",
+  },
+  {
+    policy: "elb-target-group-encrypted-protocol",
+    resources: ["web-app"],
+    reason: "ELB.22: TLS ends at the ALB (ACM certificate, TLS 1.3 policy); the ALB→server hop stays inside the VPC, group to group.",
+  },
+];
+
+export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
+  prod: DESIGN,
+  staging: [
+    ...DESIGN,
+    { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests; staging is not a public service." },
+    {
+      policy: "rds-multi-az",
+      resources: ["db-replica-0"],
+      reason: "Cost: the staging replica runs single-AZ (the primary is Multi-AZ); a lost replica only slows reads.",
+    },
+  ],
+  dev: [
+    ...DESIGN,
+    { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests for a throwaway stack." },
+    { policy: "elb-access-logs", reason: "Cost and teardown: no log bucket to empty before `pulumi destroy`." },
+    { policy: "elb-deletion-protection", reason: "Teardown: dev stacks are destroyed often; protection would block `pulumi destroy`." },
+    { policy: "rds-deletion-protection", reason: "Teardown: dev stacks are destroyed often; protection would block `pulumi destroy`." },
+    { policy: "rds-multi-az", reason: "Cost: a single-AZ primary and replica halve the database bill; dev tolerates an AZ outage." },
+    {
+      policy: "rds-enhanced-monitoring",
+      reason: "Cost: Enhanced Monitoring and Performance Insights are off; db.t4g.micro has no PI anyway.",
+    },
+    { policy: "rds-backup-retention", reason: "Cost: 1 day of backups, the minimum a replica's source needs; dev data is disposable." },
+    {
+      policy: "cloudwatch-log-group-retention-and-kms",
+      reason: "Cost: no customer KMS key ($1/month) for 7-day dev logs; retention is still set.",
+    },
+    {
+      policy: "ec2-detailed-monitoring-ebs-optimized",
+      resources: ["web-server-0", "web-server-1"],
+      reason: "Cost: one-minute EC2 metrics are billed per instance.",
+    },
+    { policy: "ec2-vpc-flow-logs", reason: "Cost: flow log ingestion for a throwaway stack." },
+  ],
+};

@@ -1,0 +1,108 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { POLICY_PACK_NAME, policies } from "@web-infra/policy";
+import { stackConfig } from "@web-infra/testing";
+import { checkCompliance, compliant } from "../stacks/web/compliance";
+import { loadSettings } from "../stacks/web/config";
+import { WAIVERS } from "../stacks/web/waivers";
+import { ROOT, runWeb, STACKS, stackGraph } from "./support";
+
+/** Started at load so the policy host (ts-node with type checking) runs on the other core meanwhile. */
+const packRun = new Promise<string>((resolve, reject) => {
+  execFile(
+    process.execPath,
+    [join(__dirname, "fixtures/policy-host.js"), join(ROOT, "packages/policy")],
+    { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache") } },
+    (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+  );
+});
+packRun.catch(() => undefined);
+
+describe("security baseline policy pack", () => {
+  it("has one rule per row of the baseline table, each naming its Security Hub and Checkov IDs", () => {
+    const rows = new Set(policies.map((p) => p.baseline.row));
+    assert.deepEqual(
+      [...rows].sort((a, b) => a - b),
+      [...Array(43).keys()].map((i) => i + 1),
+    );
+    // 43 rows, plus CKV_AWS_260 (the table names it as the redirect's conflict), plus row 17's user-data scan,
+    // which must read inputs: state keeps only a hash of userData.
+    assert.equal(policies.length, 45);
+    assert.equal(new Set(policies.map((p) => p.name)).size, policies.length, "names are unique");
+    for (const p of policies) {
+      assert.match(p.description, /\[baseline row \d+; (Security Hub [\w.]+|Checkov CKV)/, p.name);
+      for (const id of [...p.baseline.securityHub, ...p.baseline.checkov]) assert.ok(p.description.includes(id), `${p.name} names ${id}`);
+      assert.equal(p.enforcementLevel, "mandatory");
+    }
+  });
+
+  it("loads as a real PolicyPack under the policy host, type-checked by ts-node", async () => {
+    const pack = JSON.parse(await packRun) as { name: string; version: string; enforcementLevel: string; policies: { name: string }[] };
+    assert.equal(pack.name, POLICY_PACK_NAME);
+    assert.equal(
+      pack.version,
+      (JSON.parse(readFileSync(join(ROOT, "packages/policy/package.json"), "utf8")) as { version: string }).version,
+    );
+    assert.equal(pack.enforcementLevel, "mandatory");
+    assert.deepEqual(
+      pack.policies.map((p) => p.name),
+      policies.map((p) => p.name),
+    );
+  });
+
+  for (const stack of STACKS) {
+    it(`${stack}: has no violation the environment's waivers do not cover, and no stale waiver`, async () => {
+      const g = await stackGraph(stack);
+      const preset = loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config).preset;
+      const report = await checkCompliance(g, preset);
+      assert.deepEqual(report.unwaived, []);
+      assert.deepEqual(report.problems, []);
+      assert.ok(compliant(report));
+    });
+  }
+
+  it("prod waives only the documented design conflicts: the redirect listener (ELB.18, CKV_AWS_260) and TLS ending at the ALB (ELB.21, ELB.22)", async () => {
+    const report = await checkCompliance(await stackGraph("prod"), "prod");
+    assert.deepEqual(
+      report.waived.map((w) => [w.waiver.policy, w.waiver.resources, w.violations.length]),
+      [
+        ["elb-listener-uses-secure-protocol", ["web-http"], 1],
+        ["sg-no-world-ingress-on-port-80", ["web-alb-from-internet-80"], 1],
+        ["elb-target-group-https-health-check", ["web-app"], 1],
+        ["elb-target-group-encrypted-protocol", ["web-app"], 1],
+      ],
+    );
+    assert.equal(report.passed.length, 41);
+  });
+
+  it("gives every waiver of every environment a reason", () => {
+    for (const [env, waivers] of Object.entries(WAIVERS)) {
+      for (const w of waivers) assert.ok(w.reason.length > 20, `${env} ${w.policy}`);
+    }
+  });
+
+  it("fails when a waiver names an unknown rule or matches nothing", async () => {
+    const report = await checkCompliance(await stackGraph("prod"), "prod", [
+      ...WAIVERS.prod,
+      { policy: "rds-multi-az", reason: "a waiver with nothing left to waive in prod" },
+      { policy: "no-such-rule", reason: "a waiver for a rule that does not exist" },
+    ]);
+    assert.deepEqual(report.problems, [
+      'waiver for "rds-multi-az" matches no violation: remove it',
+      'waiver for "no-such-rule" names no rule of the pack',
+    ]);
+    assert.ok(!compliant(report));
+  });
+
+  it("fails when a stack loses a control its waivers do not cover", async () => {
+    const g = await runWeb({ stack: "staging", config: { albDeletionProtection: "false" } });
+    const report = await checkCompliance(g, "staging");
+    assert.deepEqual(
+      report.unwaived.map((v) => `${v.policy}: ${v.message}`),
+      ["elb-deletion-protection: enableDeletionProtection is not true"],
+    );
+  });
+});
