@@ -86,6 +86,33 @@ const CASES: readonly Case[] = [
   { kind: "unknown instance class", config: { dbInstanceClass: "db.q5.large" }, problems: [["web-infra:dbInstanceClass", "db.q5.large"]] },
   { kind: "unknown engine version", config: { dbEngineVersion: "9.9" }, problems: [["web-infra:dbEngineVersion", "9.9"]] },
   { kind: "malformed id", config: { amiId: "ami-xyz" }, problems: [["web-infra:amiId", "ami-xyz"]] },
+  { kind: "wrong type", config: { alarmEmails: "ops@example.com" }, problems: [["web-infra:alarmEmails", "ops@example.com"]] },
+  { kind: "contradictory options", stack: "prod", config: { waf: "false" }, problems: [["web-infra:waf", false]] },
+  { kind: "contradictory options", stack: "prod", config: { encryptLogs: "false" }, problems: [["web-infra:encryptLogs", false]] },
+  {
+    kind: "out of range",
+    config: { alarmThresholds: '{"ec2CpuPercent": 150}' },
+    problems: [["web-infra:alarmThresholds.ec2CpuPercent", 150]],
+  },
+  {
+    kind: "unknown key",
+    config: { alarmThresholds: '{"cpu": 90}' },
+    problems: [["web-infra:alarmThresholds.cpu", 90]],
+    says: /Use one of elb5xxPerMinute/,
+  },
+  {
+    kind: "contradictory options",
+    config: { alarmEmails: '["ops@example.com"]' },
+    problems: [["web-infra:alarmEmails", ["ops@example.com"]]],
+    says: /must be empty in dev/,
+  },
+  {
+    kind: "missing required value",
+    stack: "prod",
+    config: { alarmEmails: undefined },
+    problems: [["web-infra:alarmEmails", []]],
+    says: /at least one address in prod/,
+  },
   { kind: "malformed id", config: { hostedZoneId: "zone1" }, problems: [["web-infra:hostedZoneId", "zone1"]] },
   { kind: "missing required value", config: { "aws:region": undefined }, problems: [["aws:region", undefined]] },
   {

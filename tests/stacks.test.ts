@@ -97,10 +97,12 @@ for (const stack of STACKS) {
     it("publishes the stack outputs", async () => {
       const g = await stackGraph(stack);
       assert.deepEqual(Object.keys(g.outputs).sort(), [
+        "alarmTopicArn",
         "albDnsName",
         "albSecurityGroupId",
         "albZoneId",
         "availabilityZones",
+        "dashboardUrl",
         "databaseSubnetIds",
         "dbParameterPath",
         "dbPort",

@@ -1,6 +1,7 @@
 import { architectureOf } from "@web-infra/compute";
 import { Problems } from "@web-infra/core";
 import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS, pinsMinorVersion } from "@web-infra/database";
+import { DEFAULT_THRESHOLDS, resolveThresholds, Thresholds } from "@web-infra/monitoring";
 import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
 import { z } from "zod";
 
@@ -52,6 +53,10 @@ export interface Settings {
   readonly dbName: string;
   /** Pulumi `protect` on the stateful resources (databases, their password and secret). */
   readonly protectStatefulResources: boolean;
+  /** Who the alarms email (each address confirms its subscription first). */
+  readonly alarmEmails: readonly string[];
+  /** Alarm thresholds that differ from the monitoring package's defaults. */
+  readonly alarmThresholds: Partial<Thresholds>;
 }
 
 /** Per-deployment values with no preset: the domain and certificate, a pinned image. */
@@ -98,6 +103,9 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbPort: 3406,
     dbName: "app",
     protectStatefulResources: false,
+    alarmEmails: [],
+    // db.t4g.micro allows about 85 connections and has 1 GiB of memory.
+    alarmThresholds: { rdsConnections: 60, rdsFreeableMemoryBytes: 64 * 1024 * 1024 },
   },
   staging: {
     vpcCidr: "10.20.0.0/16",
@@ -134,6 +142,9 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbPort: 3406,
     dbName: "app",
     protectStatefulResources: false,
+    alarmEmails: [],
+    // db.t4g.small allows about 170 connections.
+    alarmThresholds: { rdsConnections: 120, rdsFreeableMemoryBytes: 128 * 1024 * 1024 },
   },
   prod: {
     vpcCidr: "10.30.0.0/16",
@@ -170,6 +181,8 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbPort: 3406,
     dbName: "app",
     protectStatefulResources: true,
+    alarmEmails: [],
+    alarmThresholds: {},
   },
 };
 
@@ -438,6 +451,18 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     fix: "Use e.g. app.",
     doc: "Initial database name.",
   },
+  alarmEmails: {
+    schema: z.preprocess(jsonish, z.array(z.email())),
+    expects: "a JSON list of email addresses",
+    fix: 'Use e.g. ["oncall@example.com"]; each address confirms its subscription by email.',
+    doc: "Who the alarms email (none in dev; at least one in prod).",
+  },
+  alarmThresholds: {
+    schema: z.preprocess(jsonish, z.record(z.string(), z.number())),
+    expects: "a JSON object of threshold names and numbers",
+    fix: `Use names from ${Object.keys(DEFAULT_THRESHOLDS).join(", ")}, e.g. {"ec2CpuPercent": 90}.`,
+    doc: "Alarm thresholds that differ from the defaults (see the monitoring README).",
+  },
   protectStatefulResources: {
     schema: bool(),
     expects: "true or false",
@@ -534,6 +559,32 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
 /** Rules between settings, after presets are applied. */
 function crossCheck(s: Settings, p: Problems): void {
   const k = (key: string) => `${PROJECT}:${key}`;
+  // The monitoring package owns the threshold rules; report its findings under this key.
+  const thresholds = new Problems("thresholds");
+  resolveThresholds(s.alarmThresholds, thresholds);
+  for (const t of thresholds.all) {
+    const name = t.key.replace(/^thresholds\./, "");
+    p.add(k(`alarmThresholds.${name}`), t.message, {
+      got: t.got,
+      fix: t.fix ?? `Use a value in range, e.g. the default ${String(DEFAULT_THRESHOLDS[name as keyof Thresholds])}.`,
+    });
+  }
+  if (s.preset === "dev") {
+    p.check(
+      s.alarmEmails.length === 0,
+      k("alarmEmails"),
+      "must be empty in dev: nobody is paged for a throwaway stack",
+      s.alarmEmails,
+      "Remove the setting.",
+    );
+  }
+  p.check(
+    new Set(s.alarmEmails).size === s.alarmEmails.length,
+    k("alarmEmails"),
+    "must not repeat an address",
+    s.alarmEmails,
+    "List each address once.",
+  );
   const domain = s.domainName !== undefined || s.hostedZoneId !== undefined;
   if (domain && s.certificateArn !== undefined) {
     p.add(k("certificateArn"), "must not be set together with domainName/hostedZoneId: HTTPS takes one of the two options", {
@@ -617,6 +668,15 @@ function crossCheck(s: Settings, p: Problems): void {
     );
   }
   if (s.preset === "prod") {
+    p.check(s.waf, k("waf"), "must be true in prod (Security Hub ELB.16)", s.waf, "Remove the override.");
+    p.check(s.encryptLogs, k("encryptLogs"), "must be true in prod (Security Hub CloudWatch.16)", s.encryptLogs, "Remove the override.");
+    p.check(
+      s.alarmEmails.length > 0,
+      k("alarmEmails"),
+      "must list at least one address in prod: an alarm nobody receives does not act",
+      s.alarmEmails,
+      `Set ${PROJECT}:alarmEmails to e.g. ["oncall@example.com"].`,
+    );
     p.check(
       s.dbBackupRetentionDays >= 7,
       k("dbBackupRetentionDays"),

@@ -8,8 +8,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "@web-infra/core";
 import {
+  analyzeEveryAz,
   AwsRejectionError,
   redactSecrets,
+  renderAzLoss,
   renderCounts,
   renderOutputs,
   renderTree,
@@ -49,6 +51,7 @@ export function planJson(g: RunResult, compliance: ComplianceReport): unknown {
       aliases: r.options.aliases,
     })),
     outputs: redactSecrets(g.outputs, g.secretOutputs),
+    azLoss: analyzeEveryAz(g),
     policy: {
       pack: compliance.pack,
       rules: compliance.rules.length,
@@ -67,6 +70,7 @@ export function planText(g: RunResult, compliance: ComplianceReport): string {
     section("Resources", renderTree(g)),
     section("Counts", renderCounts(g)),
     section("Outputs", renderOutputs(g)),
+    section("AZ loss", renderAzLoss(analyzeEveryAz(g))),
     section("Policy", renderCompliance(compliance)),
   ].join("\n");
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WebTier } from "@web-infra/compute";
 import { LogEncryptionKey } from "@web-infra/core";
 import { MysqlDatabase } from "@web-infra/database";
+import { Monitoring } from "@web-infra/monitoring";
 import { Network } from "@web-infra/networking";
 import { loadSettings, Settings } from "./config";
 
@@ -77,6 +78,17 @@ export function webStack(settings?: Settings) {
   });
   db.grantRead(web.serverRole, "web-servers");
 
+  const monitoring = new Monitoring("monitoring", {
+    loadBalancerArnSuffix: web.albArnSuffix,
+    targetGroupArnSuffix: web.targetGroupArnSuffix,
+    instanceIds: web.instances.map((instance) => instance.id),
+    primaryIdentifier: db.primary.identifier,
+    replicaIdentifiers: db.replicas.map((replica) => replica.identifier),
+    emails: s.alarmEmails,
+    thresholds: s.alarmThresholds,
+    tags,
+  });
+
   return {
     url: web.url,
     dbWriterEndpoint: db.writerEndpoint,
@@ -84,6 +96,8 @@ export function webStack(settings?: Settings) {
     dbPort: db.port,
     dbSecretArn: db.secret.arn,
     dbParameterPath: db.parameterPath,
+    alarmTopicArn: monitoring.topicArn,
+    dashboardUrl: monitoring.dashboardUrl,
     albDnsName: web.albDnsName,
     albZoneId: web.albZoneId,
     targetGroupArn: web.targetGroupArn,

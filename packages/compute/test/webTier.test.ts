@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { ValidationError } from "@web-infra/core";
 import * as aws from "@pulumi/aws";
-import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
+import { diffRuns, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
 import { DEREGISTRATION_DELAY, HEALTH_CHECK, renderPageScript, renderUserData, SSL_POLICY, WebTier, WebTierArgs } from "../src";
 
 const DOMAIN_TLS = { domainName: "www.example.com", hostedZoneId: "Z0123456789EXAMPLE" };
@@ -452,6 +452,19 @@ describe("WebTier", () => {
         run({ amiId: "ami-0a7d80731ae1b2435", instanceType: "t4g.small" }),
         /amiId ami-0a7d80731ae1b2435 is x86_64 but instanceType t4g\.small is arm64/,
       );
+    });
+
+    it("never replaces both servers for a new boot script: none by default, only the rolled one with rollServers", async () => {
+      const before = await run({ pageParameters: { "Writes to": "/app/v1/writer" } });
+      const after = await run({ pageParameters: { "Writes to": "/app/v2/writer" } });
+      const servers = (b: RunResult, a: RunResult) =>
+        diffRuns(b, a)
+          .filter((c) => c.type === INSTANCE)
+          .map((c) => c.change);
+      assert.notEqual(before.get(INSTANCE, "web-server-0").inputs["userData"], after.get(INSTANCE, "web-server-0").inputs["userData"]);
+      assert.deepEqual(servers(before, after), ["same", "same"]);
+      const rolled = await run({ pageParameters: { "Writes to": "/app/v2/writer" }, rollServers: [1] });
+      assert.deepEqual(servers(before, rolled), ["same", "replace"]);
     });
 
     it("lets only the servers in rollServers take a new image or boot script", async () => {

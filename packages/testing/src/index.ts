@@ -10,3 +10,5 @@ export { AwsWorld, ELB_LOG_ACCOUNTS } from "./aws/world";
 export * from "./report";
 export * from "./leaks";
 export * from "./policies";
+export * from "./azLoss";
+export * from "./diff";

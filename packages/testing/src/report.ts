@@ -92,6 +92,25 @@ Object.assign(DESCRIBERS, {
     `${String(r.inputs["family"])}: ${((r.inputs["parameters"] as { name: string; value: string }[] | undefined) ?? []).map((p) => `${p.name}=${p.value}`).join(" ")}`,
   "aws:ssm/parameter:Parameter": (r) => `${String(r.inputs["name"])} (${String(r.inputs["type"])})`,
   "aws:iam/rolePolicy:RolePolicy": (r) => `inline policy on ${String(r.inputs["role"])}`,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (r) => {
+    const i = r.inputs;
+    const ops: Record<string, string> = {
+      GreaterThanOrEqualToThreshold: "≥",
+      GreaterThanThreshold: ">",
+      LessThanThreshold: "<",
+      LessThanOrEqualToThreshold: "≤",
+    };
+    const dims = Object.values((i["dimensions"] ?? {}) as Record<string, unknown>)
+      .map(String)
+      .join(",");
+    const actions = ((i["alarmActions"] as string[] | undefined) ?? [])
+      .map((a) => (a.includes(":automate:") ? "recover" : a.split(":")[2]))
+      .join("+");
+    return `${String(i["metricName"])}[${dims}] ${String(i["extendedStatistic"] ?? i["statistic"])} ${ops[String(i["comparisonOperator"])] ?? String(i["comparisonOperator"])} ${String(
+      i["threshold"],
+    )} over ${String(i["evaluationPeriods"])}×${String(i["period"])} s, missing=${String(i["treatMissingData"])} → ${actions}`;
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (r) => `${String(r.inputs["protocol"])} ${String(r.inputs["endpoint"])}`,
 } satisfies Record<string, Describer>);
 
 export function describe(r: CapturedResource, g: StackGraph): string {

@@ -53,6 +53,7 @@ export class AwsWorld {
   private readonly byId = new Map<string, Registered>();
   private readonly byArn = new Map<string, Registered>();
   private readonly nextHost = new Map<string, number>();
+  private readonly registrations = new Map<string, number>();
   private readonly computers: Record<string, Computer>;
 
   constructor(opts: WorldOptions) {
@@ -85,7 +86,11 @@ export class AwsWorld {
 
   /** Create a resource: its id and state (inputs plus computed outputs). */
   create(type: string, name: string, urn: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
-    const seed = `${this.seed}|${urn}|${this.byId.size}`;
+    // Ids depend only on the stack and the URN, so a second run of a changed program keeps every
+    // unchanged resource's id (diffs compare like an update would); duplicates get a counter.
+    const seen = this.registrations.get(urn) ?? 0;
+    this.registrations.set(urn, seen + 1);
+    const seed = `${this.seed}|${urn}|${seen}`;
     const named = physicalName(type, name, inputs, seed);
     const withName = { ...inputs };
     const compute = this.computers[type];

@@ -1,5 +1,6 @@
 import { COMPUTE_RULES } from "./compute";
 import { DATABASE_RULES } from "./database";
+import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
 import type { AwsRule } from "./rule";
@@ -7,8 +8,9 @@ import type { AwsRule } from "./rule";
 export * from "./rule";
 export * from "./compute";
 export * from "./database";
+export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
 
 /** Every rule the harness enforces by default. */
-export const AWS_RULES: readonly AwsRule[] = [...NAMING_RULES, ...NETWORK_RULES, ...COMPUTE_RULES, ...DATABASE_RULES];
+export const AWS_RULES: readonly AwsRule[] = [...NAMING_RULES, ...NETWORK_RULES, ...COMPUTE_RULES, ...DATABASE_RULES, ...MONITORING_RULES];

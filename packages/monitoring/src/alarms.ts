@@ -1,0 +1,342 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Thresholds } from "./thresholds";
+
+/** Seconds per datapoint of every alarm: CloudWatch accepts 10, 30 or a multiple of 60; ALB, EC2 (detailed) and RDS publish per minute. */
+export const PERIOD = 60;
+
+/** Longest logical name an alarm may get, so names stay readable in `pulumi preview` and the console. */
+export const MAX_ALARM_NAME = 60;
+
+export type TreatMissingData = "breaching" | "notBreaching" | "missing" | "ignore";
+export type ComparisonOperator = "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+
+/** One alarm, decided before anything is created. */
+export interface AlarmSpec {
+  /** Logical name, `<component>-<target>-<metric>`. */
+  readonly name: string;
+  readonly namespace: "AWS/ApplicationELB" | "AWS/EC2" | "AWS/RDS";
+  readonly metricName: string;
+  readonly dimensions: Record<string, pulumi.Input<string>>;
+  readonly statistic?: "Sum" | "Average" | "Minimum" | "Maximum";
+  readonly extendedStatistic?: string;
+  readonly comparisonOperator: ComparisonOperator;
+  readonly threshold: number;
+  readonly treatMissingData: TreatMissingData;
+  /** What breached and what to do: shown in the notification. */
+  readonly description: string;
+  /** Also run the EC2 recover action (StatusCheckFailed_System only). */
+  readonly recover?: boolean;
+}
+
+/** What the alarms are about: counts are known up front, identifiers may be outputs. */
+export interface AlarmTargets {
+  readonly loadBalancerArnSuffix: pulumi.Input<string>;
+  readonly targetGroupArnSuffix: pulumi.Input<string>;
+  readonly instanceIds: readonly pulumi.Input<string>[];
+  readonly primaryIdentifier: pulumi.Input<string>;
+  readonly replicaIdentifiers: readonly pulumi.Input<string>[];
+}
+
+const OPERATOR_TEXT: Record<ComparisonOperator, string> = {
+  GreaterThanThreshold: "above",
+  GreaterThanOrEqualToThreshold: "at or above",
+  LessThanThreshold: "below",
+};
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+function bytes(n: number): string {
+  if (n >= GiB && n % (GiB / 16) === 0) return `${n / GiB} GiB (${n} bytes)`;
+  if (n >= MiB && n % (MiB / 16) === 0) return `${n / MiB} MiB (${n} bytes)`;
+  return `${n} bytes`;
+}
+
+/**
+ * Every alarm of a Monitoring component, in creation order: the load balancer,
+ * then each server, then the primary and each replica.
+ */
+export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
+  const m = t.evaluationMinutes;
+  const window = `in ${m} consecutive minute${m === 1 ? "" : "s"}`;
+  const spec = (s: Omit<AlarmSpec, "description"> & { what: string; shown: string; action: string; statLabel: string }): AlarmSpec => {
+    const { what, shown, action, statLabel, ...rest } = s;
+    return {
+      ...rest,
+      description:
+        `${name}: ${what} ${OPERATOR_TEXT[s.comparisonOperator]} ${shown} ` +
+        `(${s.metricName} ${statLabel} per ${PERIOD} s) ${window}. ${action}`,
+    };
+  };
+
+  const lb = { LoadBalancer: targets.loadBalancerArnSuffix };
+  const tg = { TargetGroup: targets.targetGroupArnSuffix, LoadBalancer: targets.loadBalancerArnSuffix };
+  const servers = targets.instanceIds.length;
+  const alb: AlarmSpec[] = [
+    spec({
+      name: `${name}-alb-elb-5xx`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HTTPCode_ELB_5XX_Count",
+      dimensions: lb,
+      statistic: "Sum",
+      statLabel: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.elb5xxPerMinute,
+      // The ALB publishes count metrics only for minutes with a non-zero count: no data means no errors.
+      treatMissingData: "notBreaching",
+      what: "the load balancer generated 5XX responses",
+      shown: `${t.elb5xxPerMinute} per minute`,
+      action:
+        "Requests reached no server in time: check the healthy-hosts alarm and target health in the EC2 console, then the servers' nginx (SSM Session Manager).",
+    }),
+    spec({
+      name: `${name}-alb-target-5xx`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HTTPCode_Target_5XX_Count",
+      dimensions: tg,
+      statistic: "Sum",
+      statLabel: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.target5xxPerMinute,
+      // Published only for minutes in which a server returned a 5XX: no data means no errors.
+      treatMissingData: "notBreaching",
+      what: "the web servers returned 5XX responses",
+      shown: `${t.target5xxPerMinute} per minute`,
+      action:
+        "The application is failing: check the latest release and the servers' logs, and the database alarms (a database outage shows up here first).",
+    }),
+    spec({
+      name: `${name}-alb-unhealthy-hosts`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "UnHealthyHostCount",
+      dimensions: tg,
+      statistic: "Maximum",
+      statLabel: "Maximum",
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      // Silence means the target group reports nothing at all; the healthy-hosts alarm treats that as breaching,
+      // so this one stays quiet instead of paging twice for one cause.
+      treatMissingData: "notBreaching",
+      what: "unhealthy web servers were",
+      shown: "1",
+      action:
+        "A server fails its /healthz check and is out of rotation: see which in the target group, check its status-check alarms and nginx; replace it if it does not recover.",
+    }),
+    spec({
+      name: `${name}-alb-healthy-hosts`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HealthyHostCount",
+      dimensions: tg,
+      statistic: "Minimum",
+      statLabel: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: servers,
+      // The ALB reports this every minute while the target group is attached; silence means it no longer
+      // serves the servers at all, which is the failure this alarm exists for.
+      treatMissingData: "breaching",
+      what: "healthy web servers were",
+      shown: `all ${servers}`,
+      action:
+        "The site runs without redundancy (or not at all): find the missing server in the target group and its alarms; expected while rolling a new image, not otherwise.",
+    }),
+    spec({
+      name: `${name}-alb-response-time-p95`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: tg,
+      extendedStatistic: "p95",
+      statLabel: "p95",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.responseTimeP95Seconds,
+      // Published only for minutes with requests: no requests, no slow requests. An outage shows up in the host and 5XX alarms.
+      treatMissingData: "notBreaching",
+      what: "the 95th percentile response time of the web servers was",
+      shown: `${t.responseTimeP95Seconds} s`,
+      action: "Users wait: check the servers' CPU alarms and the database's CPU, connections and replica lag.",
+    }),
+    spec({
+      name: `${name}-alb-rejected-connections`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "RejectedConnectionCount",
+      dimensions: lb,
+      statistic: "Sum",
+      statLabel: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.rejectedConnectionsPerMinute,
+      // Published only when the ALB refused a connection: no data means none were refused.
+      treatMissingData: "notBreaching",
+      what: "connections the load balancer refused at its connection limit were",
+      shown: `${t.rejectedConnectionsPerMinute} per minute`,
+      action: "Users are turned away: look for a traffic spike or attack (WAF metrics) and open an AWS support case if it persists.",
+    }),
+  ];
+
+  const ec2 = targets.instanceIds.flatMap((id, i): AlarmSpec[] => {
+    const server = `server ${i}`;
+    const dimensions = { InstanceId: id };
+    return [
+      spec({
+        name: `${name}-server-${i}-status-system`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_System",
+        dimensions,
+        statistic: "Maximum",
+        statLabel: "Maximum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        // EC2 reports status checks every minute of a running instance; silence means it is stopped on purpose,
+        // and a breaching default would try to recover a stopped instance.
+        treatMissingData: "missing",
+        recover: true,
+        what: `system status check failures of ${server} were`,
+        shown: "1",
+        action:
+          "The AWS host under the server is impaired. The alarm also runs the EC2 recover action, which moves the instance to healthy hardware with the same id, IP and volumes; if it fails, stop and start the instance.",
+      }),
+      spec({
+        name: `${name}-server-${i}-status-instance`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_Instance",
+        dimensions,
+        statistic: "Maximum",
+        statLabel: "Maximum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        // As for the system check: silence means the instance is stopped, not broken.
+        treatMissingData: "missing",
+        what: `instance status check failures of ${server} were`,
+        shown: "1",
+        action:
+          "The operating system does not answer (out of memory, full disk, kernel panic): read the console output, reboot the instance, or replace it through rollServers.",
+      }),
+      spec({
+        name: `${name}-server-${i}-cpu`,
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions,
+        statistic: "Average",
+        statLabel: "Average",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.ec2CpuPercent,
+        // A stopped instance reports no CPU; that is not a CPU problem (the health alarms cover it).
+        treatMissingData: "missing",
+        what: `the CPU of ${server} was`,
+        shown: `${t.ec2CpuPercent} %`,
+        action:
+          "The server is saturated and burns CPU credits: look for a runaway process over SSM Session Manager, or move to a larger instance type or more servers.",
+      }),
+    ];
+  });
+
+  const db = (role: string, identifier: pulumi.Input<string>, replica: boolean): AlarmSpec[] => {
+    const label = replica ? `database ${role.replace("-", " ")}` : "the database primary";
+    const dimensions = { DBInstanceIdentifier: identifier };
+    const base = `${name}-db-${role}`;
+    // RDS publishes these every minute while the instance is available: silence means it is stopped, rebooting
+    // or being replaced, which RDS events report. Paging on it would page for every maintenance reboot.
+    const missing: TreatMissingData = "missing";
+    const alarms: AlarmSpec[] = [
+      spec({
+        name: `${base}-cpu`,
+        namespace: "AWS/RDS",
+        metricName: "CPUUtilization",
+        dimensions,
+        statistic: "Average",
+        statLabel: "Average",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.rdsCpuPercent,
+        treatMissingData: missing,
+        what: `the CPU of ${label} was`,
+        shown: `${t.rdsCpuPercent} %`,
+        action:
+          "Queries queue up: find the heaviest in Performance Insights or the slow query log, add an index, or scale the instance class.",
+      }),
+      spec({
+        name: `${base}-free-storage`,
+        namespace: "AWS/RDS",
+        metricName: "FreeStorageSpace",
+        dimensions,
+        statistic: "Minimum",
+        statLabel: "Minimum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: t.rdsFreeStorageBytes,
+        treatMissingData: missing,
+        what: `the free storage of ${label} was`,
+        shown: bytes(t.rdsFreeStorageBytes),
+        action:
+          "MySQL stops accepting writes when storage runs out: raise maxAllocatedStorageGiB (autoscaling may be at its ceiling) and look for runaway tables or binary logs.",
+      }),
+      spec({
+        name: `${base}-freeable-memory`,
+        namespace: "AWS/RDS",
+        metricName: "FreeableMemory",
+        dimensions,
+        statistic: "Minimum",
+        statLabel: "Minimum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: t.rdsFreeableMemoryBytes,
+        treatMissingData: missing,
+        what: `the freeable memory of ${label} was`,
+        shown: bytes(t.rdsFreeableMemoryBytes),
+        action: "MySQL is about to swap: check connections (each holds buffers) and the buffer pool size, or scale the instance class.",
+      }),
+      spec({
+        name: `${base}-connections`,
+        namespace: "AWS/RDS",
+        metricName: "DatabaseConnections",
+        dimensions,
+        statistic: "Maximum",
+        statLabel: "Maximum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.rdsConnections,
+        treatMissingData: missing,
+        what: `client connections to ${label} were`,
+        shown: `${t.rdsConnections}`,
+        action:
+          "Close to max_connections new clients are refused: look for leaked connections in the application (SHOW PROCESSLIST) before raising the limit.",
+      }),
+    ];
+    if (!replica) return alarms;
+    return [
+      ...alarms,
+      spec({
+        name: `${base}-replica-lag`,
+        namespace: "AWS/RDS",
+        metricName: "ReplicaLag",
+        dimensions,
+        statistic: "Maximum",
+        statLabel: "Maximum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.replicaLagSeconds,
+        // No lag data is the replication-broken alarm's to report; one cause, one page.
+        treatMissingData: "notBreaching",
+        what: `the lag of ${label} behind the primary was`,
+        shown: `${t.replicaLagSeconds} s`,
+        action:
+          "Reads from this replica are stale: look for long transactions or heavy writes on the primary, and a replica class smaller than the primary's.",
+      }),
+      spec({
+        name: `${base}-replication-broken`,
+        namespace: "AWS/RDS",
+        metricName: "ReplicaLag",
+        dimensions,
+        statistic: "Minimum",
+        statLabel: "Minimum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: 0,
+        // ReplicaLag is -1 when replication is not running, and a replica that reports no lag at all is not replicating either.
+        treatMissingData: "breaching",
+        what: `the replica lag of ${label} was`,
+        shown: "0 (RDS reports -1 when replication is not running)",
+        action:
+          "The replica serves ever older data: run SHOW REPLICA STATUS for the error, then call mysql.rds_skip_repl_error or recreate the replica; move reads to the primary meanwhile.",
+      }),
+    ];
+  };
+
+  const rds = [
+    ...db("primary", targets.primaryIdentifier, false),
+    ...targets.replicaIdentifiers.flatMap((id, i) => db(`replica-${i}`, id, true)),
+  ];
+  return [...alb, ...ec2, ...rds];
+}

@@ -1,0 +1,4 @@
+export * from "./thresholds";
+export * from "./alarms";
+export * from "./dashboard";
+export * from "./monitoring";

@@ -1,0 +1,179 @@
+import type { CapturedResource, StackGraph } from "./graph";
+import { routesOf, routeTableOf } from "./rules/network";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const ATTACHMENT = ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"];
+const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+const ASG = "aws:autoscaling/group:Group";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const NAT = "aws:ec2/natGateway:NatGateway";
+const DB = "aws:rds/instance:Instance";
+
+/** Multi-AZ RDS failover time (RDS user guide). */
+export const RDS_FAILOVER = "60–120 s";
+
+export interface AzLossResult {
+  /** The AZ lost. */
+  readonly az: string;
+  /** Web capacity behind load balancers: instances attached to target groups, plus Auto Scaling capacity. */
+  readonly web: { readonly total: number; readonly inRotation: number; readonly up: boolean };
+  /** Internet-facing load balancer nodes: subnets left outside the lost AZ. */
+  readonly alb: { readonly subnets: number; readonly remaining: number; readonly up: boolean };
+  /** Each surviving private subnet (default route to a NAT gateway) and whether its NAT survives. */
+  readonly egress: readonly {
+    readonly subnet: string;
+    readonly az: string;
+    readonly nat: string;
+    readonly natAz: string;
+    readonly up: boolean;
+  }[];
+  /** The database writer: up, failing over to its standby, or down. */
+  readonly writes: { readonly status: "up" | "failover" | "down" | "none"; readonly primary?: string; readonly detail: string };
+  /** Reads: served by a surviving replica, only by the writer, or not at all. */
+  readonly reads: { readonly status: "up" | "writer-only" | "down" | "none"; readonly via: readonly string[] };
+  /** What breaks, one line each: the single points of failure this AZ is. */
+  readonly spofs: readonly string[];
+}
+
+const azOf = (r: CapturedResource | undefined) => (r?.state["availabilityZone"] as string | undefined) ?? undefined;
+
+/** Every AZ the graph's subnets are in, sorted. */
+export function zonesUsed(graph: StackGraph): string[] {
+  return [
+    ...new Set(
+      graph
+        .ofType(SUBNET)
+        .map((s) => azOf(s))
+        .filter((z): z is string => z !== undefined),
+    ),
+  ].sort();
+}
+
+/**
+ * What survives the loss of one availability zone, computed from the resources
+ * themselves: placement of instances, load balancer subnets, the NAT gateway
+ * each private subnet routes through, and the database's Multi-AZ setting and
+ * replicas.
+ */
+export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
+  const spofs: string[] = [];
+
+  // Web: instances registered with a target group, and Auto Scaling capacity (which refills in the other AZs).
+  const attached = [
+    ...new Set(
+      graph
+        .ofType(...ATTACHMENT)
+        .map((a) => graph.byId(a.inputs["targetId"]))
+        .filter((i): i is CapturedResource => i?.type === INSTANCE),
+    ),
+  ];
+  const asgs = graph.ofType(ASG);
+  const asgCapacity = (g: CapturedResource, survivingOnly: boolean) => {
+    // A group is placed by subnets (vpcZoneIdentifiers) or, in the default VPC, by availabilityZones.
+    const zones = [
+      ...((g.inputs["vpcZoneIdentifiers"] as unknown[] | undefined) ?? []).map((id) => azOf(graph.byId(id))),
+      ...((g.inputs["availabilityZones"] as string[] | undefined) ?? []),
+    ];
+    const capacity = Number(g.inputs["desiredCapacity"] ?? g.inputs["minSize"] ?? 0);
+    if (!survivingOnly) return capacity;
+    const left = zones.filter((z) => z !== az);
+    // Auto Scaling rebalances into the subnets that are left; with none, nothing comes back.
+    return left.length ? capacity : 0;
+  };
+  const total = attached.length + asgs.reduce((n, g) => n + asgCapacity(g, false), 0);
+  const inRotation = attached.filter((i) => azOf(i) !== az).length + asgs.reduce((n, g) => n + asgCapacity(g, true), 0);
+  if (total > 0 && inRotation === 0) spofs.push(`web: every server behind the load balancer is in ${az}`);
+
+  // Load balancers: nodes live in each subnet's AZ; the rest keep serving.
+  const lbs = graph.ofType(...LB).filter((lb) => lb.inputs["internal"] !== true);
+  const lbSubnets = lbs.flatMap((lb) =>
+    [
+      ...((lb.inputs["subnets"] as unknown[] | undefined) ?? []),
+      ...((lb.inputs["subnetMappings"] as { subnetId?: unknown }[] | undefined) ?? []).map((m) => m.subnetId),
+    ].map((id) => graph.byId(id)),
+  );
+  const remaining = lbSubnets.filter((s) => azOf(s) !== az).length;
+  if (lbs.length && remaining === 0) spofs.push(`load balancer: all its subnets are in ${az}`);
+
+  // Egress: each private subnet outside the lost AZ, through its default route's NAT gateway.
+  const egress = graph
+    .ofType(SUBNET)
+    .filter((s) => azOf(s) !== az)
+    .flatMap((s) => {
+      const table = routeTableOf(s, graph);
+      const route = table && routesOf(table, graph).find((r) => r.destination === "0.0.0.0/0" && r.kind === NAT);
+      if (!route) return [];
+      const nat = graph.byId(route.target) as CapturedResource;
+      const natAz = azOf(graph.byId(nat.inputs["subnetId"])) ?? "?";
+      return [{ subnet: s.name, az: azOf(s) ?? "?", nat: nat.name, natAz, up: natAz !== az }];
+    });
+  for (const e of egress.filter((x) => !x.up))
+    spofs.push(`egress: ${e.subnet} (${e.az}) reaches the internet only through ${e.nat} in ${az}`);
+
+  // Database: the writer and the readers.
+  const primaries = graph.ofType(DB).filter((d) => d.inputs["replicateSourceDb"] === undefined);
+  const replicas = graph.ofType(DB).filter((d) => d.inputs["replicateSourceDb"] !== undefined);
+  const primary = primaries[0];
+  let writes: AzLossResult["writes"];
+  if (!primary) writes = { status: "none", detail: "no database" };
+  else if (azOf(primary) !== az) writes = { status: "up", primary: primary.name, detail: `${primary.name} is in ${azOf(primary)}` };
+  else if (primary.inputs["multiAz"] === true) {
+    writes = {
+      status: "failover",
+      primary: primary.name,
+      detail: `${primary.name} fails over to its standby in another AZ (${RDS_FAILOVER})`,
+    };
+  } else {
+    writes = { status: "down", primary: primary.name, detail: `${primary.name} is single-AZ in ${az}` };
+    spofs.push(`writes: ${primary.name} is a single-AZ primary in ${az}`);
+  }
+  const readers = replicas.filter((r) => azOf(r) !== az || r.inputs["multiAz"] === true).map((r) => r.name);
+  const reads: AzLossResult["reads"] = !primary
+    ? { status: "none", via: [] }
+    : readers.length
+      ? { status: "up", via: readers }
+      : writes.status === "down"
+        ? { status: "down", via: [] }
+        : { status: "writer-only", via: [primary.name] };
+  if (primary && reads.status === "down") spofs.push(`reads: no replica outside ${az} and the writer is down`);
+
+  return {
+    az,
+    web: { total, inRotation, up: total === 0 || inRotation > 0 },
+    alb: { subnets: lbSubnets.length, remaining, up: lbs.length === 0 || remaining > 0 },
+    egress,
+    writes,
+    reads,
+    spofs,
+  };
+}
+
+/** The analysis for each AZ the graph uses. */
+export function analyzeEveryAz(graph: StackGraph): AzLossResult[] {
+  return zonesUsed(graph).map((az) => analyzeAzLoss(graph, az));
+}
+
+/** A fixed-width table of `analyzeEveryAz`, one row per lost AZ, then the SPOFs. */
+export function renderAzLoss(results: readonly AzLossResult[]): string {
+  const rows = results.map((r) => [
+    r.az,
+    `${r.web.inRotation}/${r.web.total}`,
+    `${r.alb.remaining}/${r.alb.subnets}`,
+    r.egress.length ? `${r.egress.filter((e) => e.up).length}/${r.egress.length}` : "-",
+    { up: "up", failover: `fails over (${RDS_FAILOVER})`, down: "DOWN", none: "-" }[r.writes.status],
+    { up: `up (${r.reads.via.join(", ")})`, "writer-only": "writer only", down: "DOWN", none: "-" }[r.reads.status],
+  ]);
+  const header = ["AZ lost", "web in rotation", "ALB subnets", "private egress", "writes", "reads"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  const spofs = results.flatMap((r) => r.spofs.map((s) => `  ✗ losing ${r.az}: ${s}`));
+  return [
+    line(header),
+    ...rows.map(line),
+    ...(spofs.length ? ["", "Single points of failure:", ...spofs] : ["", "No single AZ is a single point of failure."]),
+  ].join("\n");
+}

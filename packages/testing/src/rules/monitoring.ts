@@ -1,0 +1,145 @@
+import type { CapturedResource, StackGraph } from "../graph";
+import { LB, TARGET_GROUP } from "./compute";
+import { AwsRule, resourceRule } from "./rule";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+const OPERATORS = [
+  "GreaterThanOrEqualToThreshold",
+  "GreaterThanThreshold",
+  "LessThanThreshold",
+  "LessThanOrEqualToThreshold",
+  // Anomaly-detection operators: valid only with a thresholdMetricId.
+  "LessThanLowerOrGreaterThanUpperThreshold",
+  "LessThanLowerThreshold",
+  "GreaterThanUpperThreshold",
+];
+const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
+/** p50, p99.9, tm99, wm90, tc90, ts90, TM(10%:90%)… (CloudWatch percentile and trimmed statistics). */
+const EXTENDED = /^(p|tm|wm|tc|ts)(100|\d{1,2}(\.\d{1,2})?)$|^(TM|WM|TC|TS|PR)\(.+\)$|^IQM$/;
+const MISSING = ["breaching", "notBreaching", "ignore", "missing"];
+
+const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined);
+
+export const alarmPeriod: AwsRule = resourceRule(
+  "cloudwatch-alarm-period",
+  "An alarm period is 10, 30 or a multiple of 60 seconds, and period × evaluationPeriods is at most one day; datapointsToAlarm ≤ evaluationPeriods (PutMetricAlarm ValidationError)",
+  [ALARM],
+  (a) => {
+    const out: string[] = [];
+    const periods = [
+      a.inputs["period"],
+      ...((a.inputs["metricQueries"] as { metric?: { period?: unknown } }[] | undefined) ?? []).map((q) => q.metric?.period),
+    ].map(num);
+    for (const p of periods) {
+      if (p === undefined) continue;
+      if (!(p === 10 || p === 30 || (p > 0 && p % 60 === 0))) out.push(`period ${p} s is not 10, 30 or a multiple of 60`);
+    }
+    const evaluations = num(a.inputs["evaluationPeriods"]);
+    if (evaluations === undefined || evaluations < 1) out.push("evaluationPeriods must be at least 1");
+    const period = num(a.inputs["period"]);
+    if (period !== undefined && evaluations !== undefined && period * evaluations > 86400) {
+      out.push(`period × evaluationPeriods is ${period * evaluations} s; CloudWatch evaluates at most one day`);
+    }
+    const datapoints = num(a.inputs["datapointsToAlarm"]);
+    if (datapoints !== undefined && evaluations !== undefined && datapoints > evaluations) {
+      out.push(`datapointsToAlarm ${datapoints} exceeds evaluationPeriods ${evaluations}`);
+    }
+    return out;
+  },
+);
+
+export const alarmOperatorStatistic: AwsRule = resourceRule(
+  "cloudwatch-alarm-operator-statistic",
+  "An alarm's comparison operator, statistic (or percentile) and treatMissingData are values CloudWatch knows; a metric alarm has exactly one of statistic and extendedStatistic",
+  [ALARM],
+  (a) => {
+    const out: string[] = [];
+    const op = a.inputs["comparisonOperator"];
+    if (!OPERATORS.includes(String(op)))
+      out.push(`comparisonOperator ${JSON.stringify(op)} does not exist; use one of ${OPERATORS.slice(0, 4).join(", ")}`);
+    if (OPERATORS.indexOf(String(op)) >= 4 && a.inputs["thresholdMetricId"] === undefined) {
+      out.push(`comparisonOperator ${String(op)} is only for anomaly detection (needs thresholdMetricId)`);
+    }
+    const statistic = a.inputs["statistic"];
+    const extended = a.inputs["extendedStatistic"];
+    if (a.inputs["metricQueries"] === undefined) {
+      if (statistic === undefined && extended === undefined) out.push("a metric alarm needs statistic or extendedStatistic");
+      if (statistic !== undefined && extended !== undefined) out.push("statistic and extendedStatistic are mutually exclusive");
+    }
+    if (statistic !== undefined && !STATISTICS.includes(String(statistic)))
+      out.push(`statistic ${JSON.stringify(statistic)} does not exist; use one of ${STATISTICS.join(", ")}`);
+    if (extended !== undefined && !EXTENDED.test(String(extended)))
+      out.push(`extendedStatistic ${JSON.stringify(extended)} is not a percentile such as p95`);
+    const missing = a.inputs["treatMissingData"];
+    if (missing !== undefined && !MISSING.includes(String(missing)))
+      out.push(`treatMissingData ${JSON.stringify(missing)} is not one of ${MISSING.join(", ")}`);
+    return out;
+  },
+);
+
+/** Which resources a dimension of a namespace names, and the output that must match. */
+const DIMENSIONS: Record<string, Record<string, { types: readonly string[]; output: string }>> = {
+  "AWS/ApplicationELB": { LoadBalancer: { types: LB, output: "arnSuffix" }, TargetGroup: { types: TARGET_GROUP, output: "arnSuffix" } },
+  "AWS/EC2": { InstanceId: { types: ["aws:ec2/instance:Instance"], output: "id" } },
+  "AWS/RDS": { DBInstanceIdentifier: { types: ["aws:rds/instance:Instance"], output: "identifier" } },
+};
+
+function outputOf(r: CapturedResource, output: string): unknown {
+  return output === "id" ? r.id : r.state[output];
+}
+
+function dimensionProblem(graph: StackGraph, namespace: unknown, key: string, value: unknown): string | undefined {
+  const spec = DIMENSIONS[String(namespace)]?.[key];
+  if (!spec) return undefined;
+  const match = graph.ofType(...spec.types).some((r) => outputOf(r, spec.output) === value);
+  return match
+    ? undefined
+    : `dimension ${key}=${String(value)} names no ${spec.types[0].split(":").pop()} of this graph (expected its ${spec.output})`;
+}
+
+export const alarmDimensions: AwsRule = resourceRule(
+  "cloudwatch-alarm-dimensions",
+  "An alarm's dimensions (its own or its metric queries') name resources of this graph (e.g. LoadBalancer is an ALB's arnSuffix): otherwise the alarm watches a metric that never reports and stays in INSUFFICIENT_DATA",
+  [ALARM],
+  (a, graph: StackGraph) => {
+    const queries = (
+      (a.inputs["metricQueries"] as { metric?: { namespace?: string; dimensions?: Record<string, unknown> } }[] | undefined) ?? []
+    ).flatMap((q) => (q.metric ? [q.metric] : []));
+    const metrics = [
+      { namespace: a.inputs["namespace"], dimensions: a.inputs["dimensions"] as Record<string, unknown> | undefined },
+      ...queries,
+    ];
+    return metrics.flatMap((m) =>
+      Object.entries(m.dimensions ?? {}).map(([key, value]) => dimensionProblem(graph, m.namespace, key, value)),
+    );
+  },
+);
+
+export const alarmActions: AwsRule = resourceRule(
+  "cloudwatch-alarm-actions",
+  "Alarm actions are SNS topics, or the EC2 recover action of the alarm's own region on a StatusCheckFailed_System alarm (ValidationError: Invalid EC2 action)",
+  [ALARM],
+  (a, graph) => {
+    const out: string[] = [];
+    for (const key of ["alarmActions", "okActions", "insufficientDataActions"]) {
+      for (const action of (a.inputs[key] as unknown[] | undefined) ?? []) {
+        const arn = String(action);
+        const recover = /^arn:aws[a-z-]*:automate:([a-z0-9-]+):ec2:recover$/.exec(arn);
+        if (recover) {
+          if (recover[1] !== graph.region) out.push(`${key}: ${arn} is for region ${recover[1]}, but the alarm is in ${graph.region}`);
+          if (a.inputs["metricName"] !== "StatusCheckFailed_System")
+            out.push(`${key}: the EC2 recover action works only on StatusCheckFailed_System alarms`);
+          if (key !== "alarmActions") out.push(`${key}: the EC2 recover action belongs in alarmActions`);
+        } else if (/^arn:aws[a-z-]*:automate:/.test(arn)) {
+          if (!/:ec2:(stop|terminate|reboot)$/.test(arn)) out.push(`${key}: ${arn} is not an EC2 action CloudWatch knows`);
+        } else if (!/^arn:aws[a-z-]*:(sns|autoscaling|ssm|ssm-incidents|lambda):/.test(arn)) {
+          out.push(`${key}: ${arn} is not an SNS topic, Auto Scaling policy, Systems Manager or Lambda ARN`);
+        }
+      }
+    }
+    return out;
+  },
+);
+
+export const MONITORING_RULES: readonly AwsRule[] = [alarmPeriod, alarmOperatorStatistic, alarmDimensions, alarmActions];

@@ -1,0 +1,75 @@
+import * as assert from "node:assert/strict";
+import { stackConfig } from "@web-infra/testing";
+import { loadSettings, Settings } from "../stacks/web/config";
+import { ROOT, STACKS, stackGraph } from "./support";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+for (const stack of STACKS) {
+  describe(`whole stack, monitoring: ${stack}`, () => {
+    let s: Settings;
+    before(() => {
+      s = loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config);
+    });
+
+    it("alarms on every tier: 6 for the ALB, 3 per server, 4 per database instance, 2 more per replica", async () => {
+      const g = await stackGraph(stack);
+      const dbInstances = 1 + s.dbReplicaCount;
+      assert.equal(g.ofType(ALARM).length, 6 + 3 * s.webServerCount + 4 * dbInstances + 2 * s.dbReplicaCount);
+      const metrics = g.ofType(ALARM).map((a) => a.inputs["metricName"]);
+      for (const m of [
+        "HTTPCode_ELB_5XX_Count",
+        "HTTPCode_Target_5XX_Count",
+        "UnHealthyHostCount",
+        "HealthyHostCount",
+        "TargetResponseTime",
+        "RejectedConnectionCount",
+      ]) {
+        assert.equal(metrics.filter((x) => x === m).length, 1, m);
+      }
+      assert.equal(metrics.filter((x) => x === "ReplicaLag").length, 2 * s.dbReplicaCount);
+    });
+
+    it("makes every alarm act: actions to the topic, enabled, missing data chosen on purpose", async () => {
+      const g = await stackGraph(stack);
+      const topic = g.get("aws:sns/topic:Topic", "monitoring-alarms");
+      for (const a of g.ofType(ALARM)) {
+        assert.ok((a.inputs["alarmActions"] as string[]).includes(String(topic.state["arn"])), a.name);
+        assert.equal(a.inputs["actionsEnabled"], true, a.name);
+        assert.ok(["breaching", "notBreaching", "ignore", "missing"].includes(String(a.inputs["treatMissingData"])), a.name);
+      }
+    });
+
+    it("recovers a server whose host fails its system status check, and counts healthy hosts against the server count", async () => {
+      const g = await stackGraph(stack);
+      const system = g.ofType(ALARM).filter((a) => a.inputs["metricName"] === "StatusCheckFailed_System");
+      assert.equal(system.length, s.webServerCount);
+      assert.ok(system.every((a) => (a.inputs["alarmActions"] as string[]).includes("arn:aws:automate:us-east-1:ec2:recover")));
+      const healthy = g.ofType(ALARM).find((a) => a.inputs["metricName"] === "HealthyHostCount");
+      assert.equal(healthy?.inputs["threshold"], s.webServerCount);
+      assert.equal(healthy?.inputs["comparisonOperator"], "LessThanThreshold");
+    });
+
+    it("encrypts the alarm topic with a key CloudWatch may use, and emails only where configured", async () => {
+      const g = await stackGraph(stack);
+      const topic = g.get("aws:sns/topic:Topic", "monitoring-alarms");
+      assert.ok(typeof topic.inputs["kmsMasterKeyId"] === "string" && topic.inputs["kmsMasterKeyId"] !== "alias/aws/sns");
+      const emails = g.ofType("aws:sns/topicSubscription:TopicSubscription").map((t) => t.inputs["endpoint"]);
+      assert.deepEqual(emails, [...s.alarmEmails]);
+      if (s.preset === "dev") assert.deepEqual(emails, []);
+      if (s.preset === "prod") assert.ok(emails.length >= 1);
+    });
+
+    it("publishes a dashboard of every tier and its URL", async () => {
+      const g = await stackGraph(stack);
+      const dashboard = g.ofType("aws:cloudwatch/dashboard:Dashboard")[0];
+      const body = JSON.parse(String(dashboard.inputs["dashboardBody"])) as { widgets: { properties: { metrics?: unknown[][] } }[] };
+      const namespaces = new Set(body.widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => m[0])));
+      for (const ns of ["AWS/ApplicationELB", "AWS/EC2", "AWS/RDS"]) assert.ok(namespaces.has(ns), ns);
+      assert.equal(
+        g.outputs["dashboardUrl"],
+        `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=${String(dashboard.inputs["dashboardName"])}`,
+      );
+    });
+  });
+}

@@ -1,0 +1,166 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { analyzeAzLoss, analyzeEveryAz, DEFAULT_AMIS, diffRuns, RunResult, zonesUsed } from "@web-infra/testing";
+import { runWeb, STACKS, stackGraph } from "./support";
+
+/** The types whose rename would replace stored state: pinned per environment in fixtures/stateful-urns.json. */
+const STATEFUL = [
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:rds/instance:Instance",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:secretsmanager/secret:Secret",
+  "random:index/randomPassword:RandomPassword",
+  "random:index/randomId:RandomId",
+  "aws:s3/bucket:Bucket",
+];
+
+/** A newer Amazon Linux 2023 arm64 image, as if Amazon published one after the last `pulumi up`. */
+const NEWER_ARM_AMI = {
+  id: "ami-0ffffffffffffffff",
+  name: "al2023-ami-2023.9.20261201.0-kernel-6.1-arm64",
+  architecture: "arm64" as const,
+  ownerId: "137112412989",
+  creationDate: "2026-12-01T00:00:00.000Z",
+};
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+const replaced = (before: RunResult, after: RunResult) =>
+  diffRuns(before, after)
+    .filter((c) => c.change === "replace" || c.change === "delete" || c.change === "create")
+    .map((c) => `${c.change} ${c.type.split(":").pop()} ${nameOf(c.urn)}`);
+
+describe("no single point of failure", () => {
+  it("prod keeps serving, reading and writing after the loss of every single AZ", async () => {
+    const g = await stackGraph("prod");
+    assert.deepEqual(zonesUsed(g), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    for (const r of analyzeEveryAz(g)) {
+      assert.ok(r.web.up && r.web.inRotation >= 2, `${r.az}: web ${r.web.inRotation}/${r.web.total}`);
+      assert.ok(r.alb.up && r.alb.remaining >= 2, `${r.az}: ALB subnets ${r.alb.remaining}/${r.alb.subnets}`);
+      assert.ok(
+        r.egress.every((e) => e.up),
+        `${r.az}: egress ${JSON.stringify(r.egress)}`,
+      );
+      assert.ok(["up", "failover"].includes(r.writes.status), `${r.az}: writes ${r.writes.detail}`);
+      assert.equal(r.reads.status, "up", `${r.az}: reads`);
+      assert.deepEqual(r.spofs, []);
+    }
+  });
+
+  it("staging survives every single AZ loss too (reads may fall back to the writer)", async () => {
+    for (const r of analyzeEveryAz(await stackGraph("staging"))) {
+      assert.deepEqual(r.spofs, [], r.az);
+      assert.ok(["up", "failover"].includes(r.writes.status));
+      assert.ok(["up", "writer-only"].includes(r.reads.status));
+    }
+  });
+
+  it("names dev's single points of failure: the one NAT and the single-AZ primary share an AZ", async () => {
+    const g = await stackGraph("dev");
+    const natAz = g.byId(g.get("aws:ec2/natGateway:NatGateway", "network-nat-0").inputs["subnetId"])?.state["availabilityZone"];
+    const primaryAz = g.get("aws:rds/instance:Instance", "db-primary").state["availabilityZone"];
+    assert.equal(natAz, "us-east-1a");
+    assert.equal(primaryAz, "us-east-1a");
+    const lost = analyzeAzLoss(g, "us-east-1a");
+    assert.deepEqual(lost.spofs, [
+      "egress: network-private-1 (us-east-1b) reaches the internet only through network-nat-0 in us-east-1a",
+      "writes: db-primary is a single-AZ primary in us-east-1a",
+    ]);
+    assert.equal(lost.writes.status, "down");
+    assert.deepEqual(lost.reads, { status: "up", via: ["db-replica-0"] });
+    assert.equal(lost.web.inRotation, 1);
+    const other = analyzeAzLoss(g, "us-east-1b");
+    assert.deepEqual(other.spofs, []);
+    assert.equal(other.reads.status, "writer-only");
+  });
+});
+
+describe("rollouts that never take the site down", () => {
+  it("a newly published AMI replaces no web server: every server ignores it until rolled", async () => {
+    const before = await stackGraph("prod");
+    const after = await runWeb({ stack: "prod", amis: [...DEFAULT_AMIS, NEWER_ARM_AMI] });
+    const servers = after.ofType("aws:ec2/instance:Instance");
+    assert.ok(
+      servers.every((s) => s.inputs["ami"] === NEWER_ARM_AMI.id),
+      "the lookup found the new image",
+    );
+    assert.deepEqual(replaced(before, after), []);
+    const serverChanges = diffRuns(before, after).filter((c) => c.type === "aws:ec2/instance:Instance");
+    assert.deepEqual(
+      serverChanges.map((c) => c.change),
+      ["same", "same", "same"],
+    );
+  });
+
+  it("rolling one server replaces exactly that one; the others keep serving", async () => {
+    const before = await stackGraph("prod");
+    const after = await runWeb({ stack: "prod", amis: [...DEFAULT_AMIS, NEWER_ARM_AMI], config: { rollServers: "[0]" } });
+    // The new instance and its registration with the target group; the other two servers are untouched.
+    assert.deepEqual(replaced(before, after), ["replace Instance web-server-0", "replace TargetGroupAttachment web-server-0"]);
+    const untouched = diffRuns(before, after).filter((c) => c.type === "aws:ec2/instance:Instance" && c.change === "same");
+    assert.deepEqual(
+      untouched.map((c) => nameOf(c.urn)),
+      ["web-server-1", "web-server-2"],
+    );
+  });
+
+  it("keeps a dead server's exit from rotation at ≤ 10 s and draining at ≤ 30 s in every environment", async () => {
+    for (const stack of STACKS) {
+      const tg = (await stackGraph(stack)).get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const hc = tg.inputs["healthCheck"] as { interval: number; unhealthyThreshold: number };
+      assert.ok(hc.interval * hc.unhealthyThreshold <= 10, stack);
+      assert.ok(Number(tg.inputs["deregistrationDelay"]) <= 30, stack);
+    }
+  });
+
+  it("changing the instance class, storage and minor version updates the databases in place, keeping URNs and protect in prod", async () => {
+    const before = await stackGraph("prod");
+    const after = await runWeb({
+      stack: "prod",
+      config: {
+        dbInstanceClass: "db.r7g.xlarge",
+        dbReplicaInstanceClass: "db.r7g.xlarge",
+        dbAllocatedStorageGiB: "200",
+        dbMaxAllocatedStorageGiB: "1000",
+        dbEngineVersion: "8.4.8",
+        dbAutoMinorVersionUpgrade: "false",
+      },
+    });
+    const dbUrns = (g: RunResult) =>
+      g.resources
+        .filter((r) => r.urn.includes("web-infra:database:MysqlDatabase"))
+        .map((r) => r.urn)
+        .sort();
+    assert.deepEqual(dbUrns(after), dbUrns(before));
+    const changes = diffRuns(before, after).filter((c) => c.type === "aws:rds/instance:Instance");
+    assert.deepEqual(
+      changes.map((c) => [nameOf(c.urn), c.change]),
+      [
+        ["db-primary", "update"],
+        ["db-replica-0", "update"],
+      ],
+    );
+    assert.ok(after.ofType("aws:rds/instance:Instance").every((d) => d.options.protect));
+  });
+});
+
+describe("names are a contract", () => {
+  const pinned = JSON.parse(readFileSync(join(__dirname, "fixtures/stateful-urns.json"), "utf8")) as Record<string, string[]>;
+
+  it("pins the stateful URNs of every environment", () => {
+    assert.deepEqual(Object.keys(pinned).sort(), [...STACKS].sort());
+  });
+
+  for (const stack of STACKS) {
+    it(`${stack}: keeps the URN of every subnet, target group, database and secret (rename only with aliases)`, async () => {
+      const g = await stackGraph(stack);
+      const urns = g.resources
+        .filter((r) => STATEFUL.includes(r.type))
+        .map((r) => r.urn)
+        .sort();
+      assert.deepEqual(urns, pinned[stack]);
+    });
+  }
+});
