@@ -36,7 +36,8 @@ function measure(label: string, n: number, cmd: string, args: string[]): { label
 }
 
 const node = process.execPath;
-const tsx = ["--require", "./packages/testing/register.js"];
+// Every run starts with an empty NODE_OPTIONS (no inherited compile cache); the source condition is passed explicitly.
+const tsx = ["--conditions=@web-infra/source", "--require", "./packages/testing/register.js"];
 const mocha = resolve(ROOT, "node_modules/mocha/bin/mocha.js");
 
 const floor = measure("floor: load SDK + AWS, register 1 mocked resource", runs, node, ["scripts/bench/floor.js"]);
@@ -53,6 +54,7 @@ const stacks = stackNames(ROOT).map((s) => {
   };
 });
 const oneTest = measure("mocha, a one-test suite (one whole-stack run)", testRuns, node, [
+  "--conditions=@web-infra/source",
   mocha,
   "--no-config",
   "--require",

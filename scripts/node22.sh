@@ -5,6 +5,9 @@
 #   scripts/node22.sh npm test          # run one command under Node 22
 #   source scripts/node22.sh            # put Node 22 first on PATH in this shell
 #
+# It also adds `--conditions=@web-infra/source` to NODE_OPTIONS, so the
+# workspace packages resolve to their TypeScript sources (no build step).
+#
 # The binary is cached in ${WEB_INFRA_NODE_CACHE:-~/.cache/web-infra}; npm pack
 # checks the tarball against the registry's integrity hash.
 set -euo pipefail
@@ -33,6 +36,13 @@ if [ "${_have%%.*}" -lt "$_major" ]; then
   fi
   export PATH="$_dir/bin:$PATH"
 fi
+
+# The workspace packages export their TypeScript sources under this condition; published
+# consumers resolve dist/ instead (see each package.json "exports").
+case " ${NODE_OPTIONS:-} " in
+  *" --conditions=@web-infra/source "*) ;;
+  *) export NODE_OPTIONS="--conditions=@web-infra/source${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
+esac
 
 # Sourced: leave PATH set for the caller's shell. Executed: run the command.
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then

@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ValidationError } from "@web-infra/core";
 import { registeredBefore } from "@web-infra/testing";
 import { closest, loadSettings, PRESETS, SETTINGS } from "../stacks/web/config";
-import { runWeb } from "./support";
+import { configDocsBlock, replaceBlock } from "../scripts/config-docs";
+import { ROOT, runWeb } from "./support";
 
 const BASE = { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com", "web-infra:hostedZoneId": "Z0123456789EXAMPLE" };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -350,5 +353,19 @@ describe("stack config", () => {
   it("suggests nothing for a key far from every known one", () => {
     assert.equal(closest("databasePassword", Object.keys(SETTINGS)), undefined);
     assert.equal(closest("natGateway", Object.keys(SETTINGS)), "natGateways");
+  });
+});
+
+describe("stack config documentation", () => {
+  it("keeps the README's presets and config-key tables generated from the schema (npm run docs)", async () => {
+    const file = join(ROOT, "README.md");
+    const readme = readFileSync(file, "utf8");
+    assert.equal(replaceBlock(readme, await configDocsBlock(file)), readme, "README.md config tables are stale: run `npm run docs`");
+  });
+
+  it("fails when the generated block is edited by hand", async () => {
+    const file = join(ROOT, "README.md");
+    const readme = readFileSync(file, "utf8").replace("| `azCount`", "| `azCountX`");
+    assert.notEqual(replaceBlock(readme, await configDocsBlock(file)), readme);
   });
 });

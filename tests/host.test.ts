@@ -39,16 +39,21 @@ describe("what `pulumi preview` needs on a real account", () => {
     assert.match(project.main, /^stacks\//);
   });
 
-  it("keeps the host's tsconfig.json self-contained (the host ignores `extends`) and CommonJS", () => {
+  it("keeps the host's tsconfig.json self-contained (the host ignores `extends`), CommonJS via nodenext, resolving the packages' sources", () => {
     const tsconfig = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as {
       extends?: string;
       compilerOptions: Record<string, unknown>;
     };
     assert.equal(tsconfig.extends, undefined);
-    // Without these, the host forces nodenext, which needs package.json "type" and .js import suffixes.
-    assert.equal(tsconfig.compilerOptions["module"], "commonjs");
-    assert.equal(tsconfig.compilerOptions["moduleResolution"], "node10");
+    // nodenext emits CommonJS for .ts files of a package without "type": "module".
+    assert.equal(tsconfig.compilerOptions["module"], "nodenext");
+    assert.equal(tsconfig.compilerOptions["moduleResolution"], "nodenext");
+    assert.deepEqual(tsconfig.compilerOptions["customConditions"], ["@web-infra/source"]);
     assert.equal(tsconfig.compilerOptions["strict"], true);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { type?: string };
+    assert.equal(pkg.type, undefined, "the program is CommonJS");
+    // Without the condition, node would look for the packages' dist/, which a clone does not have.
+    assert.match(project.runtime.options.nodeargs, /--conditions=@web-infra\/source/);
   });
 
   it("runs the program loaded exactly as the nodejs language host loads it (ts-node, root tsconfig, Pulumi.yaml main and nodeargs)", async () => {

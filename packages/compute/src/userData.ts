@@ -1,9 +1,17 @@
 export interface UserDataArgs {
   /** Port nginx listens on; the target group's port. */
   readonly appPort: number;
-  /** Extra facts to show on the page, read at boot from SSM parameters: label → parameter name. */
+  /**
+   * Extra facts to show on the page, read at boot from SSM parameters: label → parameter name.
+   *
+   * @default - the instance id and AZ only
+   */
   readonly parameters?: Readonly<Record<string, string>>;
-  /** Region of those parameters. */
+  /**
+   * Region of those parameters.
+   *
+   * @default - the AWS CLI's default region on the instance
+   */
   readonly region?: string;
 }
 

@@ -124,7 +124,8 @@ export interface WebTierArgs {
    */
   readonly instanceType?: string;
   /**
-   * Pin an AMI id instead of looking up the newest Amazon Linux 2023 for the architecture.
+   * Pin an AMI id instead of looking up the newest Amazon Linux 2023 for the architecture; its
+   * architecture is looked up and checked against the instance type's.
    *
    * @default - the newest Amazon Linux 2023 image for the instance type's architecture
    */
@@ -138,7 +139,7 @@ export interface WebTierArgs {
    */
   readonly rollServers?: readonly number[];
   /**
-   * Port nginx listens on and the target group forwards to.
+   * Port nginx listens on and the target group forwards to; 1–65535, not 443 (TLS ends at the load balancer).
    *
    * @default 8080
    */
@@ -162,7 +163,7 @@ export interface WebTierArgs {
    */
   readonly accessLogs?: AccessLogArgs;
   /**
-   * Seconds an idle connection stays open.
+   * Seconds an idle connection stays open (1–4000).
    *
    * @default 60
    */
@@ -187,7 +188,7 @@ export interface WebTierArgs {
    */
   readonly detailedMonitoring?: boolean;
   /**
-   * Size of each server's encrypted gp3 root volume.
+   * Size of each server's encrypted gp3 root volume, 8–16384 GiB (Amazon Linux 2023 needs 8).
    *
    * @default 20
    */

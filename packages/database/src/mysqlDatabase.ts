@@ -94,13 +94,13 @@ export interface MysqlDatabaseArgs {
    */
   readonly logKmsKeyArn?: pulumi.Input<string>;
   /**
-   * Read replicas, each in another AZ than a single-AZ primary.
+   * Read replicas (0–15), each in another AZ than a single-AZ primary.
    *
    * @default 1
    */
   readonly replicaCount?: number;
   /**
-   * Days of automated backups; at least 1, because a replica's source needs them.
+   * Days of automated backups, 1–35; at least 1 because a replica's source needs them.
    *
    * @default 7
    */
@@ -148,7 +148,7 @@ export interface MysqlDatabaseArgs {
    */
   readonly logRetentionDays?: number;
   /**
-   * TCP port MySQL listens on.
+   * TCP port MySQL listens on (1150–65535; a non-default port meets Security Hub RDS.23).
    *
    * @default 3306
    */

@@ -39,7 +39,7 @@ export interface FlowLogArgs {
 
 export interface NetworkArgs {
   /**
-   * IPv4 block of the VPC, /16 to /28 as AWS allows. Its four quarters hold the
+   * IPv4 block of the VPC, /16 to /28 as AWS allows, with no host bits set. Its four quarters hold the
    * public, private and database tiers and a spare.
    *
    * @default "10.0.0.0/16"

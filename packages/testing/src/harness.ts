@@ -12,15 +12,32 @@ const ROOT_STACK = "pulumi:pulumi:Stack";
 export interface RunOptions {
   /** Stack name; with `projectDir`, its `Pulumi.<stack>.yaml` supplies the config. */
   stack: string;
-  /** Directory holding `Pulumi.yaml` and the stack files. Without it, only `config` is used. */
+  /**
+   * Directory holding `Pulumi.yaml` and the stack files, which supply the project name and config.
+   *
+   * @default - no files: only `config` is used, and `aws:region` defaults to us-east-1
+   */
   projectDir?: string;
   /** Project name when there is no `projectDir`. @default "project" */
   project?: string;
-  /** Config overrides on top of the stack file; keys without a namespace belong to the project. */
+  /**
+   * Config overrides on top of the stack file; keys without a namespace belong to the project,
+   * and `undefined` removes a key.
+   *
+   * @default - none
+   */
   config?: Record<string, unknown>;
-  /** Plaintext for config values stored as `secure:` in a stack file (the harness cannot decrypt). */
+  /**
+   * Plaintext for config values stored as `secure:` in a stack file (the harness cannot decrypt).
+   *
+   * @default - none: a secure value fails the run
+   */
   secrets?: Record<string, string>;
-  /** @default "123456789012" */
+  /**
+   * Account id the pretend AWS answers with (in ARNs, caller identity, policies).
+   *
+   * @default "123456789012"
+   */
   accountId?: string;
   /** AMIs the lookup can find. @default Amazon Linux 2023 x86_64 and arm64 */
   amis?: readonly AmiRecord[];

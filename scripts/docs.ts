@@ -1,0 +1,371 @@
+/**
+ * npm run docs: writes each package README's API section from the sources' JSDoc.
+ * npm run docs:check: writes nothing; fails when a README is stale or a property breaks the rule.
+ *
+ *   node --require ./packages/testing/register.js scripts/docs.ts [--check]
+ *
+ * Documented: every exported interface named `*Args`, plus `Thresholds`, `RunOptions` and
+ * `Waiver` (a table of inputs each), and every exported class extending
+ * `pulumi.ComponentResource` (its type token and a table of its public readonly properties).
+ *
+ * The rule: every property of a documented interface has a JSDoc description, and every
+ * optional one a `@default` tag with a value (`- <prose>` when the default is not a literal).
+ *
+ * Each source file is parsed on its own (`ts.createSourceFile`, no Program): the types are the
+ * declared text, never resolved.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import * as prettier from "prettier";
+import * as ts from "typescript";
+
+const ROOT = resolve(__dirname, "..");
+
+export const BEGIN = "<!-- BEGIN GENERATED: api -->";
+export const END = "<!-- END GENERATED: api -->";
+export const HEADING = "## API (generated from the source — do not edit)";
+
+/** Documented even though their names do not end in `Args`. */
+const EXTRA_INTERFACES: ReadonlySet<string> = new Set(["Thresholds", "RunOptions", "Waiver"]);
+
+export interface Violation {
+  readonly file: string;
+  /** 1-based line of the property. */
+  readonly line: number;
+  readonly iface: string;
+  readonly property: string;
+  readonly problem: string;
+}
+
+export interface PropertyDoc {
+  readonly name: string;
+  readonly type: string;
+  readonly optional: boolean;
+  /** The `@default` tag's text, when there is one. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+export interface InterfaceDoc {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly extends: readonly string[];
+  readonly properties: readonly PropertyDoc[];
+}
+
+export interface ComponentDoc {
+  readonly name: string;
+  readonly file: string;
+  /** The type token passed to `super(...)`, e.g. `web-infra:networking:Network`. */
+  readonly token: string;
+  /** The declared type of the constructor's `args` parameter. */
+  readonly argsType?: string;
+  readonly outputs: readonly PropertyDoc[];
+}
+
+export interface SourceDocs {
+  readonly interfaces: readonly InterfaceDoc[];
+  readonly components: readonly ComponentDoc[];
+  readonly violations: readonly Violation[];
+}
+
+export interface PackageDocs extends SourceDocs {
+  readonly dir: string;
+}
+
+export function isDocumentedInterface(name: string): boolean {
+  return name.endsWith("Args") || EXTRA_INTERFACES.has(name);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function isExported(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+/** The JSDoc block closest to the node (the last one written before it). */
+function jsDocOf(node: ts.Node): ts.JSDoc | undefined {
+  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
+  return docs[docs.length - 1];
+}
+
+function descriptionOf(doc: ts.JSDoc | undefined): string {
+  return oneLine(ts.getTextOfJSDocComment(doc?.comment) ?? "");
+}
+
+function defaultOf(doc: ts.JSDoc | undefined): string | undefined {
+  const tag = doc?.tags?.find((t) => t.tagName.text === "default");
+  return tag === undefined ? undefined : oneLine(ts.getTextOfJSDocComment(tag.comment) ?? "");
+}
+
+function componentBase(node: ts.ClassDeclaration, sf: ts.SourceFile): boolean {
+  return (node.heritageClauses ?? []).some(
+    (clause) =>
+      clause.token === ts.SyntaxKind.ExtendsKeyword &&
+      clause.types.some((t) => ["pulumi.ComponentResource", "ComponentResource"].includes(t.expression.getText(sf))),
+  );
+}
+
+/** The first string literal argument of the constructor's `super(...)` call. */
+function superToken(ctor: ts.ConstructorDeclaration | undefined): string | undefined {
+  let token: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (token !== undefined) return;
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      const literal = node.arguments.find((a) => ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a));
+      token = literal?.text;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (ctor?.body) visit(ctor.body);
+  return token;
+}
+
+/** Read the documented interfaces and components of one source file, and check the rule on the interfaces. */
+export function parseSource(sourceText: string, fileName: string): SourceDocs {
+  const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const interfaces: InterfaceDoc[] = [];
+  const components: ComponentDoc[] = [];
+  const violations: Violation[] = [];
+  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+
+  for (const statement of sf.statements) {
+    if (ts.isInterfaceDeclaration(statement) && isExported(statement) && isDocumentedInterface(statement.name.text)) {
+      const iface = statement.name.text;
+      const properties: PropertyDoc[] = [];
+      for (const member of statement.members) {
+        if (!ts.isPropertySignature(member)) continue;
+        const name = member.name.getText(sf);
+        const doc = jsDocOf(member);
+        const description = descriptionOf(doc);
+        const def = defaultOf(doc);
+        const optional = member.questionToken !== undefined;
+        const report = (problem: string) => violations.push({ file: fileName, line: lineOf(member), iface, property: name, problem });
+        if (doc === undefined) report("has no JSDoc comment");
+        else if (description === "") report("has a JSDoc comment without a description");
+        if (optional) {
+          if (def === undefined) report("is optional but has no @default tag");
+          else if (def.replace(/^-/, "").trim() === "" || def === "undefined")
+            report(`is optional but its @default is ${def === "undefined" ? "`undefined`" : "empty"}`);
+        }
+        properties.push({ name, type: member.type ? oneLine(member.type.getText(sf)) : "", optional, default: def, description });
+      }
+      interfaces.push({
+        name: iface,
+        file: fileName,
+        description: descriptionOf(jsDocOf(statement)),
+        extends: (statement.heritageClauses ?? []).flatMap((c) => c.types.map((t) => oneLine(t.getText(sf)))),
+        properties,
+      });
+    } else if (ts.isClassDeclaration(statement) && statement.name && isExported(statement) && componentBase(statement, sf)) {
+      const ctor = statement.members.find(ts.isConstructorDeclaration);
+      const args = ctor?.parameters.find((p) => p.name.getText(sf) === "args");
+      const outputs: PropertyDoc[] = [];
+      for (const member of statement.members) {
+        if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
+        if (!hasModifier(member, ts.SyntaxKind.ReadonlyKeyword) || hasModifier(member, ts.SyntaxKind.StaticKeyword)) continue;
+        if (hasModifier(member, ts.SyntaxKind.PrivateKeyword) || hasModifier(member, ts.SyntaxKind.ProtectedKeyword)) continue;
+        const optional = member.questionToken !== undefined;
+        const declared = member.type ? oneLine(member.type.getText(sf)) : "";
+        outputs.push({
+          name: member.name.text,
+          type: optional && declared !== "" ? `${declared} | undefined` : declared,
+          optional,
+          description: descriptionOf(jsDocOf(member)),
+        });
+      }
+      components.push({
+        name: statement.name.text,
+        file: fileName,
+        token: superToken(ctor) ?? "",
+        argsType: args?.type ? oneLine(args.type.getText(sf)) : undefined,
+        outputs,
+      });
+    }
+  }
+  return { interfaces, components, violations };
+}
+
+/** The documentation-rule violations of one source file. */
+export function checkDocs(sourceText: string, fileName: string): Violation[] {
+  return [...parseSource(sourceText, fileName).violations];
+}
+
+export function formatViolation(v: Violation): string {
+  return `${v.file}:${v.line}: ${v.iface}.${v.property} ${v.problem}`;
+}
+
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) return sourceFiles(path);
+      return entry.endsWith(".ts") && !entry.endsWith(".d.ts") ? [path] : [];
+    });
+}
+
+/** Every documented interface and component of a package's `src/**\/*.ts`, files in path order, declarations in source order. */
+export function collectDocs(pkgDir: string): PackageDocs {
+  const interfaces: InterfaceDoc[] = [];
+  const components: ComponentDoc[] = [];
+  const violations: Violation[] = [];
+  for (const file of sourceFiles(join(pkgDir, "src"))) {
+    const docs = parseSource(readFileSync(file, "utf8"), relative(ROOT, file));
+    interfaces.push(...docs.interfaces);
+    components.push(...docs.components);
+    violations.push(...docs.violations);
+  }
+  return { dir: pkgDir, interfaces, components, violations };
+}
+
+/** Text for a table cell: one line, pipes escaped. */
+function cell(text: string): string {
+  return oneLine(text).replace(/\|/g, "\\|");
+}
+
+function code(text: string): string {
+  const t = oneLine(text);
+  if (t === "") return "";
+  return t.includes("`") ? `\`\` ${cell(t)} \`\`` : `\`${cell(t)}\``;
+}
+
+/** `@default 5 - why` → `5` — why; `@default - prose` → prose; `@default "x"` → `"x"`. */
+function renderDefault(p: PropertyDoc): string {
+  if (p.default === undefined) return p.optional ? "" : "—";
+  if (p.default.startsWith("-")) return cell(p.default.replace(/^-\s*/, ""));
+  const split = /^(.*?)\s+-\s+(.*)$/.exec(p.default);
+  return split ? `${value(split[1])} — ${cell(split[2])}` : value(p.default);
+}
+
+/** A literal (`"x"`, `4`, `true`, `[]`, `DEFAULT_THRESHOLDS`) as code; prose (`Amazon Linux 2023 images`) as text. */
+function value(text: string): string {
+  const literal = /^("[^"]*"|'[^']*'|-?\d[\d_.]*|true|false|null|\[.*\]|\{.*\}|[A-Za-z_$][\w$.]*)$/;
+  return literal.test(text) ? code(text) : cell(text);
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** The generated block, markers included, before Prettier. */
+export function renderMarkdown(docs: SourceDocs): string {
+  const out: string[] = [
+    BEGIN,
+    HEADING,
+    "Regenerate this section with `npm run docs` after changing the JSDoc in `src/`; `npm run docs:check` fails when it is stale.",
+  ];
+  if (docs.interfaces.length > 0) out.push("### Inputs");
+  for (const iface of docs.interfaces) {
+    out.push(`#### \`${iface.name}\``);
+    const about = [iface.description, iface.extends.length > 0 ? `Extends ${iface.extends.map(code).join(", ")}.` : ""];
+    if (about.some((s) => s !== "")) out.push(about.filter((s) => s !== "").join(" "));
+    out.push(
+      table(
+        ["property", "type", "required", "default", "description"],
+        iface.properties.map((p) => [
+          code(p.name),
+          code(p.type),
+          p.optional ? "optional" : "required",
+          renderDefault(p),
+          cell(p.description),
+        ]),
+      ),
+    );
+  }
+  if (docs.components.length > 0) out.push("### Outputs");
+  for (const c of docs.components) {
+    out.push(`#### \`${c.name}\``);
+    out.push(`Type token \`${c.token}\`${c.argsType ? `; takes ${code(c.argsType)}` : ""}.`);
+    out.push(
+      table(
+        ["property", "type", "description"],
+        c.outputs.map((p) => [code(p.name), code(p.type), cell(p.description)]),
+      ),
+    );
+  }
+  out.push(END);
+  return `${out.join("\n\n")}\n`;
+}
+
+/** The generated block for a package, markers included, formatted as Prettier formats its README (no trailing newline). */
+export async function renderApi(pkg: string | PackageDocs): Promise<string> {
+  const docs = typeof pkg === "string" ? collectDocs(pkg) : pkg;
+  const readme = join(docs.dir, "README.md");
+  const options = (await prettier.resolveConfig(readme)) ?? {};
+  const formatted = await prettier.format(renderMarkdown(docs), { ...options, parser: "markdown", filepath: readme });
+  return formatted.trimEnd();
+}
+
+/** The README with its generated block replaced by `generated` (or `generated` appended when it has no markers). */
+export function spliceReadme(readme: string, generated: string): string {
+  const begin = readme.indexOf(BEGIN);
+  const end = readme.indexOf(END);
+  if (begin === -1 && end === -1) return `${readme.trimEnd()}\n\n${generated}\n`;
+  if (begin === -1 || end === -1 || end < begin || readme.indexOf(BEGIN, begin + 1) !== -1 || readme.indexOf(END, end + 1) !== -1)
+    throw new Error(`the README must hold exactly one ${BEGIN} … ${END} block, in that order`);
+  return readme.slice(0, begin) + generated + readme.slice(end + END.length);
+}
+
+export function isStale(readme: string, generated: string): boolean {
+  return spliceReadme(readme, generated) !== readme;
+}
+
+/** Package directories with sources, in name order. */
+export function packageDirs(root = ROOT): string[] {
+  const base = join(root, "packages");
+  return readdirSync(base)
+    .sort()
+    .map((name) => join(base, name))
+    .filter((dir) => existsSync(join(dir, "src")));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const check = argv.includes("--check");
+  const stale: string[] = [];
+  const violations: Violation[] = [];
+  for (const dir of packageDirs()) {
+    const docs = collectDocs(dir);
+    violations.push(...docs.violations);
+    const path = join(dir, "README.md");
+    const readme = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const next = spliceReadme(readme, await renderApi(docs));
+    if (next === readme) continue;
+    if (check) stale.push(relative(ROOT, path));
+    else {
+      writeFileSync(path, next);
+      console.log(`wrote ${relative(ROOT, path)}`);
+    }
+  }
+  if (stale.length > 0) {
+    console.error(`Stale API sections (run \`npm run docs\`):\n${stale.map((f) => `  ${f}`).join("\n")}`);
+  }
+  if (violations.length > 0) {
+    console.error(
+      `Documentation rule: every property of a documented interface needs a JSDoc description, and every optional one a @default with a value (use "@default - <prose>" when it is not a literal).\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`,
+    );
+  }
+  return stale.length > 0 || violations.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

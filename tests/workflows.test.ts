@@ -1,0 +1,450 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+
+const ROOT = resolve(__dirname, "..");
+const WORKFLOW_DIR = join(ROOT, ".github/workflows");
+const FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
+type File = (typeof FILES)[number];
+
+// Plain ESM so it runs before `npm ci`; Node 22 loads it with require() (this file is compiled to CommonJS).
+const { listStacks } = createRequire(__filename)("../scripts/list-stacks.mjs") as { listStacks: (dir: string) => string[] };
+
+interface Step {
+  id?: string;
+  name?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  "continue-on-error"?: boolean;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  permissions?: unknown;
+  environment?: unknown;
+  concurrency?: unknown;
+  outputs?: Record<string, string>;
+  strategy?: { matrix?: unknown; "fail-fast"?: boolean; "max-parallel"?: number };
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  jobs: Record<string, Job>;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Resolves with the exit code instead of rejecting, so a failure's output reaches the assertion message. */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolvePromise) => {
+    execFile(command, args, { encoding: "utf8", cwd: options.cwd ?? ROOT, env: options.env ?? process.env }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === "number" ? err.code : -1;
+      resolvePromise({ code, stdout, stderr: err && code === -1 ? `${err.message}\n${stderr}` : stderr });
+    });
+  });
+}
+
+/**
+ * Started when the file loads so the validators (one node process each) and the CLI run in
+ * parallel with the rest of the suite; the tests only await them.
+ */
+const validations = new Map<File, Promise<Run>>(
+  FILES.map((f) => [f, run(process.execPath, [join(ROOT, "node_modules/.bin/action-validator"), join(WORKFLOW_DIR, f)])]),
+);
+// From another directory: the script finds the stack files next to itself.
+const listStacksCli = run(process.execPath, [join(ROOT, "scripts/list-stacks.mjs")], { cwd: tmpdir() });
+
+const workflows = Object.fromEntries(FILES.map((f) => [f, parse(readFileSync(join(WORKFLOW_DIR, f), "utf8")) as Workflow])) as Record<
+  File,
+  Workflow
+>;
+const pr = workflows["pull-request.yml"];
+const deploy = workflows["deploy.yml"];
+const drift = workflows["drift.yml"];
+
+const MATRIX = { stack: "${{ fromJSON(needs.stacks.outputs.matrix) }}" };
+const STACK_CONCURRENCY = { group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false };
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+const PREVIEW_ROLE = "${{ vars.AWS_PREVIEW_ROLE_ARN }}";
+const DEPLOY_ROLE = "${{ vars.AWS_DEPLOY_ROLE_ARN }}";
+
+function job(wf: Workflow, id: string): Job {
+  const found = wf.jobs[id];
+  assert.ok(found, `no job "${id}"`);
+  return found;
+}
+
+function steps(j: Job): Step[] {
+  assert.ok(Array.isArray(j.steps) && j.steps.length > 0, "job without steps");
+  return j.steps;
+}
+
+function stepUsing(j: Job, action: string): Step {
+  const found = steps(j).filter((s) => s.uses?.split("@")[0] === action);
+  assert.equal(found.length, 1, `expected one ${action} step`);
+  return found[0]!;
+}
+
+function stepRunning(j: Job, command: string): Step {
+  const found = steps(j).filter((s) => s.run?.includes(command));
+  assert.equal(found.length, 1, `expected one step running ${command}`);
+  return found[0]!;
+}
+
+function allJobs(): [string, Job][] {
+  return FILES.flatMap((f) => Object.entries(workflows[f].jobs).map(([id, j]): [string, Job] => [`${f} ${id}`, j]));
+}
+
+function allSteps(): [string, Step][] {
+  return allJobs().flatMap(([where, j]) => (j.steps ?? []).map((s, i): [string, Step] => [`${where} step ${i}`, s]));
+}
+
+/** Every key/value pair anywhere in a parsed document, with its path. */
+function* walk(value: unknown, path: string): Generator<[string, string, unknown]> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) yield* walk(v, `${path}[${i}]`);
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      yield [path, k, v];
+      yield* walk(v, `${path}.${k}`);
+    }
+  }
+}
+
+/** Runs a step's script as GitHub's default Linux shell does (`bash -e`), with the given environment. */
+async function runStep(script: string, env: Record<string, string>, cwd = ROOT): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  try {
+    const file = join(dir, "step.sh");
+    writeFileSync(file, script);
+    return await run("bash", ["--noprofile", "--norc", "-e", file], { cwd, env: { PATH: process.env["PATH"] ?? "", ...env } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("CI workflows (.github/workflows)", () => {
+  for (const f of FILES) {
+    it(`${f} passes action-validator (GitHub's workflow schema)`, async () => {
+      const result = await validations.get(f)!;
+      assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
+    });
+  }
+
+  describe("scripts/list-stacks.mjs", () => {
+    it("lists every root Pulumi.<stack>.yaml, in promotion order", () => {
+      const files = readdirSync(ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined);
+      const stacks = listStacks(ROOT);
+      assert.deepEqual(stacks, ["dev", "staging", "prod"]);
+      assert.deepEqual([...stacks].sort(), files.sort());
+    });
+
+    it("puts dev, staging, prod first (those that exist), the others alphabetically, and refuses unsafe names", () => {
+      const dir = mkdtempSync(join(tmpdir(), "list-stacks-"));
+      try {
+        for (const f of [
+          "Pulumi.yaml",
+          "Pulumi.qa.yaml",
+          "Pulumi.prod.yaml",
+          "Pulumi.alpha.yaml",
+          "Pulumi.dev.yaml",
+          "Pulumi.x.yml",
+          "README.md",
+        ]) {
+          writeFileSync(join(dir, f), "");
+        }
+        mkdirSync(join(dir, "stacks"));
+        assert.deepEqual(listStacks(dir), ["dev", "prod", "alpha", "qa"]);
+        writeFileSync(join(dir, "Pulumi.$(id).yaml"), "");
+        assert.throws(() => listStacks(dir), /not a valid stack name/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("prints the stacks as a JSON array for the matrix, from any directory", async () => {
+      const result = await listStacksCli;
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, `${JSON.stringify(listStacks(ROOT))}\n`);
+    });
+  });
+
+  it("takes every stack matrix from the stacks job, which runs node scripts/list-stacks.mjs", async () => {
+    const matrixJobs: [File, string][] = [
+      ["pull-request.yml", "offline-plan"],
+      ["pull-request.yml", "preview"],
+      ["deploy.yml", "deploy"],
+      ["drift.yml", "drift"],
+    ];
+    for (const [f, id] of matrixJobs) {
+      const j = job(workflows[f], id);
+      assert.deepEqual(j.strategy?.matrix, MATRIX, `${f} ${id}`);
+      assert.ok([j.needs ?? []].flat().includes("stacks"), `${f} ${id} needs stacks`);
+    }
+    for (const f of FILES) {
+      const stacks = job(workflows[f], "stacks");
+      assert.deepEqual(stacks.outputs, { matrix: "${{ steps.list.outputs.matrix }}" }, f);
+      const list = stepRunning(stacks, "node scripts/list-stacks.mjs");
+      assert.equal(list.id, "list", f);
+      const dir = mkdtempSync(join(tmpdir(), "github-output-"));
+      try {
+        const output = join(dir, "output");
+        const result = await runStep(list.run!, { GITHUB_OUTPUT: output });
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(readFileSync(output, "utf8"), `matrix=${JSON.stringify(listStacks(ROOT))}\n`, f);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("grants only OIDC (and PR comments on pull requests): no write-all, no other write", () => {
+    assert.deepEqual(pr.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+    assert.deepEqual(deploy.permissions, { contents: "read", "id-token": "write" });
+    assert.deepEqual(drift.permissions, { contents: "read", "id-token": "write" });
+    const allowedWrites: Record<File, string[]> = {
+      "pull-request.yml": ["id-token", "pull-requests"],
+      "deploy.yml": ["id-token"],
+      "drift.yml": ["id-token"],
+    };
+    for (const f of FILES) {
+      const wf = workflows[f];
+      const blocks: [string, unknown][] = [
+        [`${f} (workflow)`, wf.permissions],
+        ...Object.entries(wf.jobs)
+          .filter(([, j]) => j.permissions !== undefined)
+          .map(([id, j]): [string, unknown] => [`${f} ${id}`, j.permissions]),
+      ];
+      for (const [where, perms] of blocks) {
+        assert.ok(
+          perms !== null && typeof perms === "object" && !Array.isArray(perms),
+          `${where}: permissions must be a map, not ${String(perms)}`,
+        );
+        for (const [scope, level] of Object.entries(perms)) {
+          assert.ok(["read", "write", "none"].includes(String(level)), `${where}: ${scope}: ${String(level)}`);
+          if (level === "write") assert.ok(allowedWrites[f].includes(scope), `${where}: ${scope}: write`);
+        }
+      }
+    }
+  });
+
+  it("never uses long-lived AWS keys: no key inputs or env anywhere", () => {
+    const forbidden = ["aws-access-key-id", "aws-secret-access-key", "aws_access_key_id", "aws_secret_access_key"];
+    for (const f of FILES) {
+      for (const [path, key, value] of walk(workflows[f], f)) {
+        assert.ok(!forbidden.includes(key.toLowerCase()), `${path}.${key}`);
+        if (typeof value === "string") assert.doesNotMatch(value, /AWS_(SECRET_)?ACCESS_KEY(_ID)?/i, `${path}.${key}`);
+      }
+    }
+  });
+
+  it("assumes an AWS role over OIDC in every configure-aws-credentials step: preview role for previews, deploy role for deploys", () => {
+    const aws = allSteps().filter(([, s]) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    assert.deepEqual(
+      aws.map(([where]) => where.replace(/ step \d+$/, "")),
+      ["pull-request.yml preview", "deploy.yml deploy", "drift.yml drift"],
+    );
+    for (const [where, s] of aws) {
+      assert.equal(s.uses, "aws-actions/configure-aws-credentials@v4", where);
+      assert.equal(typeof s.with?.["role-to-assume"], "string", where);
+      assert.equal(s.with?.["aws-region"], "${{ vars.AWS_REGION }}", where);
+    }
+    assert.equal(stepUsing(job(pr, "preview"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], PREVIEW_ROLE);
+    assert.equal(stepUsing(job(deploy, "deploy"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], DEPLOY_ROLE);
+    assert.equal(stepUsing(job(drift, "drift"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], PREVIEW_ROLE);
+    // The credentials come before Pulumi needs them.
+    for (const j of [job(pr, "preview"), job(deploy, "deploy"), job(drift, "drift")]) {
+      const s = steps(j);
+      assert.ok(s.indexOf(stepUsing(j, "aws-actions/configure-aws-credentials")) < s.indexOf(stepUsing(j, "pulumi/actions")));
+    }
+  });
+
+  it("previews every stack on the PR with the policy pack, commenting the diff", () => {
+    assert.deepEqual(stepUsing(job(pr, "preview"), "pulumi/actions"), {
+      uses: "pulumi/actions@v6",
+      with: {
+        command: "preview",
+        "stack-name": "${{ matrix.stack }}",
+        "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+        policyPacks: "packages/policy",
+        "comment-on-pr": true,
+        "comment-on-summary": true,
+        "github-token": "${{ secrets.GITHUB_TOKEN }}",
+        diff: true,
+      },
+    });
+    const preview = job(pr, "preview");
+    assert.deepEqual([preview.needs].flat().sort(), ["checks", "stacks"]);
+    assert.match(JSON.stringify(preview.concurrency), /matrix\.stack/);
+  });
+
+  it("previews only PRs from this repository, and says so on fork PRs", () => {
+    assert.deepEqual(Object.keys(pr.on), ["pull_request"]);
+    assert.equal(job(pr, "preview").if, SAME_REPO);
+    const skipped = job(pr, "preview-skipped");
+    assert.equal(skipped.if, SAME_REPO.replace("==", "!="));
+    assert.ok(!skipped.steps?.some((s) => s.uses !== undefined), "the skipped job checks out and runs nothing");
+    const script = steps(skipped)
+      .map((s) => s.run ?? "")
+      .join("\n");
+    assert.match(script, /^echo "::notice title=Cloud preview skipped::/m);
+    assert.match(script, /forks get no AWS credentials, so only the offline plan was posted.*>> "\$GITHUB_STEP_SUMMARY"/);
+  });
+
+  it("deploys one stack at a time in promotion order, prod behind its environment, never cancelled midway", () => {
+    assert.deepEqual(deploy.on, { push: { branches: ["main"] }, workflow_dispatch: null });
+    const d = job(deploy, "deploy");
+    assert.equal(d.environment, "${{ matrix.stack }}");
+    assert.equal(d.strategy?.["max-parallel"], 1);
+    assert.equal(d.strategy?.["fail-fast"], true);
+    assert.deepEqual(d.concurrency, STACK_CONCURRENCY);
+    assert.equal(d.if, "github.ref == 'refs/heads/main'");
+    const s = steps(d);
+    const gate = stepRunning(d, "npm run plan -- --stack");
+    assert.equal(gate.run, 'npm run plan -- --stack "$STACK"');
+    assert.deepEqual(gate.env, { STACK: "${{ matrix.stack }}" });
+    assert.ok(
+      s.indexOf(gate) < s.indexOf(stepUsing(d, "aws-actions/configure-aws-credentials")),
+      "the offline gate runs before any AWS access",
+    );
+    assert.deepEqual(stepUsing(d, "pulumi/actions"), {
+      uses: "pulumi/actions@v6",
+      with: {
+        command: "up",
+        "stack-name": "${{ matrix.stack }}",
+        "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+        policyPacks: "packages/policy",
+        "comment-on-summary": true,
+      },
+    });
+  });
+
+  it("checks drift nightly with a refreshed preview that expects no changes, sharing deploy's per-stack lock", () => {
+    assert.deepEqual(drift.on, { schedule: [{ cron: "17 3 * * *" }], workflow_dispatch: null });
+    const d = job(drift, "drift");
+    assert.equal(d.strategy?.["fail-fast"], false);
+    assert.deepEqual(d.concurrency, STACK_CONCURRENCY);
+    assert.deepEqual(stepUsing(d, "pulumi/actions"), {
+      id: "preview",
+      uses: "pulumi/actions@v6",
+      "continue-on-error": true,
+      with: {
+        command: "preview",
+        "stack-name": "${{ matrix.stack }}",
+        "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+        refresh: true,
+        "expect-no-changes": true,
+      },
+    });
+  });
+
+  it("reports drift in the summary from the environment, never from the script text, and fails the job", async () => {
+    const report = steps(job(drift, "drift")).find((s) => s.if === "steps.preview.outcome == 'failure'");
+    assert.ok(report?.run, "a report step runs when the preview fails");
+    assert.deepEqual(report.env, { STACK: "${{ matrix.stack }}", PREVIEW_OUTPUT: "${{ steps.preview.outputs.output }}" });
+    const dir = mkdtempSync(join(tmpdir(), "drift-report-"));
+    try {
+      const summary = join(dir, "summary.md");
+      const hostile = "~ aws:ec2/instance:Instance web-server-0 update [diff: ~tags]\n$(touch pwned) `touch pwned` ${HOME}";
+      const result = await runStep(report.run, { STACK: "prod", PREVIEW_OUTPUT: hostile, GITHUB_STEP_SUMMARY: summary }, dir);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stdout, /^::error title=Drift detected in prod::/m);
+      const text = readFileSync(summary, "utf8");
+      assert.match(text, /^## Drift detected in prod$/m);
+      assert.ok(text.includes(`\n\`\`\`\`text\n${hostile}\n\`\`\`\`\n`), text);
+      assert.ok(!existsSync(join(dir, "pwned")), "the preview output was executed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("puts each stack's offline plan in the run summary and still fails when the plan fails", async () => {
+    const offline = job(pr, "offline-plan");
+    assert.equal(offline.strategy?.["fail-fast"], false);
+    const plan = stepRunning(offline, "npm run plan -- --stack");
+    assert.deepEqual(plan.env, { STACK: "${{ matrix.stack }}" });
+    assert.match(plan.run!, /^set -o pipefail$/m);
+    assert.match(plan.run!, /npm run plan -- --stack "\$STACK" 2>&1 \| tee -a "\$GITHUB_STEP_SUMMARY"/);
+    const dir = mkdtempSync(join(tmpdir(), "offline-plan-"));
+    try {
+      // A stand-in npm: prints a plan and exits with $FAKE_EXIT.
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      writeFileSync(join(bin, "npm"), '#!/usr/bin/env bash\necho "plan for $*"\necho "== Policy =="\nexit "$FAKE_EXIT"\n');
+      chmodSync(join(bin, "npm"), 0o755);
+      const path = `${bin}:${process.env["PATH"] ?? ""}`;
+      for (const exit of [0, 1]) {
+        const summary = join(dir, `summary-${exit}.md`);
+        const result = await runStep(
+          plan.run!,
+          { PATH: path, FAKE_EXIT: String(exit), STACK: "staging", GITHUB_STEP_SUMMARY: summary },
+          dir,
+        );
+        assert.equal(result.code, exit, `${result.stdout}${result.stderr}`);
+        assert.equal(result.stdout, "plan for run plan -- --stack staging\n== Policy ==\n");
+        assert.equal(
+          readFileSync(summary, "utf8"),
+          "## Offline plan: `staging`\n\n````text\nplan for run plan -- --stack staging\n== Policy ==\n````\n",
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sets up Node from .nvmrc in every job that runs npm", () => {
+    let count = 0;
+    for (const [where, j] of allJobs()) {
+      const s = j.steps ?? [];
+      const setup = s.filter((x) => x.uses?.startsWith("actions/setup-node@"));
+      for (const x of setup) {
+        assert.deepEqual(x, { uses: "actions/setup-node@v4", with: { "node-version-file": ".nvmrc", cache: "npm" } }, where);
+      }
+      count += setup.length;
+      const firstNpm = s.findIndex((x) => /^npm /m.test(x.run ?? ""));
+      if (firstNpm !== -1) {
+        assert.equal(setup.length, 1, `${where} runs npm without setup-node`);
+        assert.ok(s.indexOf(setup[0]!) < firstNpm, where);
+      }
+    }
+    assert.equal(count, 5);
+  });
+
+  it("runs npm ci, lint, typecheck and the tests (with shellcheck installed) on every PR", () => {
+    const runs = steps(job(pr, "checks")).map((s) => s.run);
+    const order = ["npm ci", "npm run lint", "npm run typecheck", "npm test"].map((cmd) => runs.indexOf(cmd));
+    assert.ok(
+      order.every((i) => i !== -1),
+      JSON.stringify(runs),
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
+    const shellcheck = runs.findIndex((r) => r?.includes("sudo apt-get install -y shellcheck"));
+    assert.ok(shellcheck !== -1 && shellcheck < order[3]!, "shellcheck is installed before npm test");
+  });
+
+  it("never splices expressions (let alone github.event text) into run scripts", () => {
+    const scripts = allSteps().filter(([, s]) => s.run !== undefined);
+    assert.ok(scripts.length >= 10);
+    for (const [where, s] of scripts) {
+      assert.ok(!s.run!.includes("${{ github.event."), `${where}: ${s.run}`);
+      assert.doesNotMatch(s.run!, /\$\{\{/, `${where}: pass expressions through env:`);
+    }
+  });
+});
