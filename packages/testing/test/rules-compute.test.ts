@@ -1,21 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram, RunResult } from "../src";
-
-/** Run with rules reported, not thrown, and return the ids of the rules that fired. */
-async function fired(program: () => unknown, region = "us-east-1"): Promise<{ rules: string[]; g: RunResult }> {
-  const g = await runProgram(program, { stack: "test", config: { "aws:region": region }, enforce: false });
-  return { rules: [...new Set(g.rejections.map((r) => r.rule))].sort(), g };
-}
-
-/** Every message one rule produced, one per line. */
-function messages(g: RunResult, rule: string): string {
-  return g.rejections
-    .filter((r) => r.rule === rule)
-    .map((r) => r.message)
-    .join("\n");
-}
+import { fired, messages } from "./support";
 
 const ARM_AMI = "ami-05b4ded3ceb71e470";
 const X86_AMI = "ami-0a7d80731ae1b2435";

@@ -1,25 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { runProgram, RunResult } from "../src";
-
-/** Run with rules reported, not thrown, and return the ids of the rules that fired. */
-async function fired(program: () => unknown): Promise<{ rules: string[]; g: RunResult }> {
-  const g = await runProgram(program, { stack: "test", config: { "aws:region": "us-east-1" }, enforce: false });
-  return { rules: [...new Set(g.rejections.map((r) => r.rule))].sort(), g };
-}
-
-/** Every message one rule produced, one per line. */
-function messages(g: RunResult, rule: string): string {
-  return g.rejections
-    .filter((r) => r.rule === rule)
-    .map((r) => r.message)
-    .join("\n");
-}
-
-/** The logical names of the resources one rule fired on. */
-function subjects(g: RunResult, rule: string): string[] {
-  return g.rejections.filter((r) => r.rule === rule).map((r) => r.urn.split("::").pop() ?? "");
-}
+import { fired, messages, subjects } from "./support";
 
 const ARM_AMI = "ami-05b4ded3ceb71e470";
 const RECOVER = "arn:aws:automate:us-east-1:ec2:recover";

@@ -1,12 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { AwsRejectionError, runProgram, RunResult } from "../src";
-
-/** Run with rules reported, not thrown, and return the ids of the rules that fired. */
-async function fired(program: () => unknown, region = "us-east-1"): Promise<{ rules: string[]; g: RunResult }> {
-  const g = await runProgram(program, { stack: "test", config: { "aws:region": region }, enforce: false });
-  return { rules: [...new Set(g.rejections.map((r) => r.rule))].sort(), g };
-}
+import { AwsRejectionError, runProgram } from "../src";
+import { fired } from "./support";
 
 /** A VPC with a public subnet routed to an internet gateway: the good baseline each rule is tested against. */
 function publicNetwork(opts: { subnetCidr?: string; az?: string; secondSubnet?: string } = {}) {
