@@ -467,29 +467,31 @@ export class AwsWorld {
 /** What `random.RandomPassword` would produce for these inputs, from a stable seed. */
 function randomPassword(inputs: Record<string, unknown>, urn: string): string {
   const length = Number(inputs["length"] ?? 16);
-  const sets: string[] = [];
-  if (inputs["upper"] !== false) sets.push("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-  if (inputs["lower"] !== false) sets.push("abcdefghijklmnopqrstuvwxyz");
-  if (inputs["numeric"] !== false && inputs["number"] !== false) sets.push("0123456789");
-  if (inputs["special"] !== false)
-    sets.push(typeof inputs["overrideSpecial"] === "string" ? inputs["overrideSpecial"] : "!@#$%&*()-_=+[]{}<>:?");
-  const all = sets.join("");
-  const hex = stableHex(`pw|${urn}`, length * 4);
-  let out = "";
-  // Honour the min* counts first, like the provider does, then fill from every set.
-  const mins: [unknown, string | undefined][] = [
-    [inputs["minUpper"], sets.find((s) => s.startsWith("A"))],
-    [inputs["minLower"], sets.find((s) => s.startsWith("a"))],
-    [inputs["minNumeric"], sets.find((s) => s.startsWith("0"))],
-    [inputs["minSpecial"], sets[sets.length - 1] !== all ? sets[sets.length - 1] : undefined],
-  ];
+  const upper = inputs["upper"] !== false ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : "";
+  const lower = inputs["lower"] !== false ? "abcdefghijklmnopqrstuvwxyz" : "";
+  const numeric = inputs["numeric"] !== false && inputs["number"] !== false ? "0123456789" : "";
+  const special =
+    inputs["special"] !== false
+      ? typeof inputs["overrideSpecial"] === "string"
+        ? inputs["overrideSpecial"]
+        : "!@#$%&*()-_=+[]{}<>:?"
+      : "";
+  const all = upper + lower + numeric + special;
+  const hex = stableHex(`pw|${urn}`, length * 8);
   let k = 0;
   const pick = (set: string) => {
     const c = set[parseInt(hex.slice(k, k + 4), 16) % set.length];
     k += 4;
     return c;
   };
-  for (const [count, set] of mins) {
+  // The provider honours the min* counts first, then fills from every enabled set.
+  let out = "";
+  for (const [count, set] of [
+    [inputs["minUpper"], upper],
+    [inputs["minLower"], lower],
+    [inputs["minNumeric"], numeric],
+    [inputs["minSpecial"], special],
+  ] as const) {
     for (let i = 0; set && i < Number(count ?? 0); i++) out += pick(set);
   }
   while (out.length < length) out += pick(all);
