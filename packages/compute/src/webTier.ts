@@ -253,28 +253,36 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
     'Use e.g. "t4g.small" (arm64) or "t3.small" (x86_64).',
   );
   if (args.amiId !== undefined)
-    p.check(/^ami-[0-9a-f]{8,17}$/.test(args.amiId), "amiId", "must look like ami-0123456789abcdef0", args.amiId);
+    p.check(
+      /^ami-[0-9a-f]{8,17}$/.test(args.amiId),
+      "amiId",
+      "must look like ami-0123456789abcdef0",
+      args.amiId,
+      "Copy the id from `aws ec2 describe-images`, or leave it unset.",
+    );
   p.check(
     args.publicSubnetIds.length >= 2,
     "publicSubnetIds",
     "must list at least 2 subnets (an ALB needs 2 AZs)",
     args.publicSubnetIds.length,
+    "Pass one public subnet per AZ, e.g. network.publicSubnets.map((s) => s.id).",
   );
   p.check(
     args.privateSubnetIds.length >= 2,
     "privateSubnetIds",
     "must list at least 2 subnets to spread servers over AZs",
     args.privateSubnetIds.length,
+    "Pass one private subnet per AZ, e.g. network.privateSubnets.map((s) => s.id).",
   );
   const appPort = args.appPort ?? 8080;
-  p.integer("appPort", appPort, 1, 65535);
+  p.integer("appPort", appPort, 1, 65535, "Use e.g. 8080.");
   p.check(appPort !== 443, "appPort", "must not be 443: TLS ends at the load balancer and servers speak HTTP", appPort, "Use 8080.");
   const idleTimeout = args.idleTimeout ?? 60;
   p.integer("idleTimeout", idleTimeout, 1, 4000, "The ALB accepts 1–4000 seconds.");
   const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 20;
   p.integer("rootVolumeSizeGiB", rootVolumeSizeGiB, 8, 16384, "Amazon Linux 2023 needs 8 GiB; gp3 allows up to 16384.");
   const retention = accessLogs.retentionInDays ?? 90;
-  p.integer("accessLogs.retentionInDays", retention, 1, 3650);
+  p.integer("accessLogs.retentionInDays", retention, 1, 3650, "Use e.g. 90.");
   p.oneOf("desyncMitigationMode", args.desyncMitigationMode, ["defensive", "strictest"] as const, "ELB.12 accepts only these.");
   const maxRoll = Math.floor(webServerCount / 2);
   p.check(
@@ -282,6 +290,7 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
     "rollServers",
     `must list distinct server indexes from 0 to ${webServerCount - 1}`,
     rollServers,
+    "Name each server to roll once, by its index.",
   );
   p.check(
     rollServers.length <= maxRoll,
@@ -306,7 +315,13 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
     });
   } else if (tls.certificateArn !== undefined) {
     const m = CERT_ARN.exec(tls.certificateArn);
-    p.check(m !== null, "tls.certificateArn", "must be an ACM certificate ARN", tls.certificateArn);
+    p.check(
+      m !== null,
+      "tls.certificateArn",
+      "must be an ACM certificate ARN",
+      tls.certificateArn,
+      "Copy it from `aws acm list-certificates`.",
+    );
     const region = aws.config.region;
     if (m && region)
       p.check(
@@ -314,6 +329,7 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
         "tls.certificateArn",
         `must be in the stack's region ${region}: an ALB uses certificates of its own region`,
         tls.certificateArn,
+        `Request or import the certificate in ${region}.`,
       );
     resolvedTls = { kind: "certificate", certificateArn: tls.certificateArn };
   } else {
@@ -322,12 +338,14 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
       "tls.domainName",
       "must be a lower-case DNS name such as www.example.com",
       tls.domainName,
+      "Give the bare host name, without scheme, port or path.",
     );
     p.check(
       typeof tls.hostedZoneId === "string" && /^Z[A-Z0-9]{1,31}$/.test(tls.hostedZoneId),
       "tls.hostedZoneId",
       "must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ",
       tls.hostedZoneId,
+      "Copy it from `aws route53 list-hosted-zones` (without the /hostedzone/ prefix).",
     );
     resolvedTls = { kind: "domain", domainName: tls.domainName ?? "", hostedZoneId: tls.hostedZoneId ?? "" };
   }

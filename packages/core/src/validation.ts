@@ -50,19 +50,19 @@ export class Problems {
   ) {}
 
   /** Record a problem; `detail.got` is shown even when it is `undefined` (a missing value). */
-  add(key: string, message: string, detail: { got?: unknown; fix?: string } = {}): this {
+  add(key: string, message: string, detail: { got?: unknown; fix: string }): this {
     this.list.push({ ...detail, key: this.prefix + key, message });
     return this;
   }
 
   /** Record a problem with the value given unless `ok` holds. */
-  check(ok: boolean, key: string, message: string, got: unknown, fix?: string): boolean {
+  check(ok: boolean, key: string, message: string, got: unknown, fix: string): boolean {
     if (!ok) this.add(key, message, { got, fix });
     return ok;
   }
 
   /** An integer within [min, max] when given. */
-  integer(key: string, value: number | undefined, min: number, max: number, fix?: string): void {
+  integer(key: string, value: number | undefined, min: number, max: number, fix: string): void {
     if (value === undefined) return;
     this.check(
       Number.isInteger(value) && value >= min && value <= max,
@@ -74,7 +74,7 @@ export class Problems {
   }
 
   /** One of the allowed values when given. */
-  oneOf<T>(key: string, value: T | undefined, allowed: readonly T[], fix?: string): void {
+  oneOf<T>(key: string, value: T | undefined, allowed: readonly T[], fix: string): void {
     if (value === undefined) return;
     this.check(allowed.includes(value), key, `must be one of ${allowed.map((a) => renderValue(a)).join(", ")}`, value, fix);
   }

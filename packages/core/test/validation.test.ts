@@ -13,9 +13,9 @@ describe("Problems", () => {
 
   it("collects every problem and throws them together", () => {
     const p = new Problems("thing", "ns:");
-    p.integer("count", 1, 2, 5);
-    p.oneOf("mode", "b", ["a"]);
-    p.check(true, "fine", "never shown", 0);
+    p.integer("count", 1, 2, 5, "Pick a count in range.");
+    p.oneOf("mode", "b", ["a"], "Use a.");
+    p.check(true, "fine", "never shown", 0, "never shown");
     assert.equal(p.count, 2);
     assert.throws(
       () => p.throwIfAny(),
@@ -23,7 +23,7 @@ describe("Problems", () => {
         assert.ok(err instanceof ValidationError);
         assert.equal(
           err.message,
-          'thing has 2 invalid inputs:\n  - ns:count must be an integer from 2 to 5, got 1.\n  - ns:mode must be one of "a", got "b".',
+          'thing has 2 invalid inputs:\n  - ns:count must be an integer from 2 to 5, got 1. Pick a count in range.\n  - ns:mode must be one of "a", got "b". Use a.',
         );
         return true;
       },
@@ -32,8 +32,8 @@ describe("Problems", () => {
 
   it("does not throw when nothing is wrong, and skips optional values that were not given", () => {
     const p = new Problems("thing");
-    p.integer("count", undefined, 2, 5);
-    p.oneOf("mode", undefined, ["a"]);
+    p.integer("count", undefined, 2, 5, "unused");
+    p.oneOf("mode", undefined, ["a"], "unused");
     p.throwIfAny();
     assert.equal(p.count, 0);
   });

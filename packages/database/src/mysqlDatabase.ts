@@ -268,12 +268,14 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     "instanceClass",
     "must be an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
     r.instanceClass,
+    "Pick a class RDS offers for MySQL (burstable t3/t4g, or m/r families from large).",
   );
   p.check(
     isKnownInstanceClass(r.replicaInstanceClass),
     "replicaInstanceClass",
     "must be an RDS for MySQL instance class",
     r.replicaInstanceClass,
+    "Pick a class RDS offers for MySQL, or leave it unset to use the primary's.",
   );
   p.integer("allocatedStorageGiB", r.allocatedStorageGiB, 20, 65536, "gp3 storage for MySQL starts at 20 GiB.");
   p.check(
@@ -281,6 +283,7 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     "maxAllocatedStorageGiB",
     `must be an integer above allocatedStorageGiB (${r.allocatedStorageGiB}) and at most 65536 for storage autoscaling`,
     r.maxAllocatedStorageGiB,
+    `Use e.g. ${Math.min(r.allocatedStorageGiB * 5, 65536)}.`,
   );
   p.integer("replicaCount", r.replicaCount, 0, 15, "RDS allows up to 15 replicas per source.");
   p.integer("backupRetentionDays", r.backupRetentionDays, 1, 35, "A read replica's source needs automated backups: at least 1 day.");
@@ -294,8 +297,16 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     r.maintenanceWindow,
     'Use e.g. "sun:04:00-sun:05:00".',
   );
-  if (backup) p.check(windowMinutes(backup[0]) >= 30, "backupWindow", "must last at least 30 minutes", r.backupWindow);
-  if (maintenance) p.check(windowMinutes(maintenance) >= 30, "maintenanceWindow", "must last at least 30 minutes", r.maintenanceWindow);
+  if (backup)
+    p.check(windowMinutes(backup[0]) >= 30, "backupWindow", "must last at least 30 minutes", r.backupWindow, "Widen it, e.g. 03:00-03:30.");
+  if (maintenance)
+    p.check(
+      windowMinutes(maintenance) >= 30,
+      "maintenanceWindow",
+      "must last at least 30 minutes",
+      r.maintenanceWindow,
+      "Widen it, e.g. sun:04:00-sun:05:00.",
+    );
   if (backup && maintenance) {
     p.check(
       !backup.some((b) => overlaps(b, maintenance)),
@@ -305,12 +316,13 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
       "Move one of the two windows.",
     );
   }
-  p.oneOf("monitoringInterval", r.monitoringInterval, MONITORING_INTERVALS);
+  p.oneOf("monitoringInterval", r.monitoringInterval, MONITORING_INTERVALS, "Use 60, or 0 to turn Enhanced Monitoring off.");
   p.check(
     r.logRetentionDays >= 1 && Number.isInteger(r.logRetentionDays),
     "logRetentionDays",
     "must be a positive integer",
     r.logRetentionDays,
+    "Use a CloudWatch retention period such as 365.",
   );
   p.integer("port", r.port, 1150, 65535, "RDS for MySQL accepts ports 1150–65535.");
   p.check(
@@ -318,27 +330,45 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     "databaseName",
     "must start with a letter and hold only letters, digits and _ (≤ 64)",
     r.databaseName,
+    "Use e.g. app.",
   );
   p.check(
     /^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(r.username) && !RESERVED_USERNAMES.includes(r.username.toLowerCase()),
     "username",
     `must start with a letter, hold only letters, digits and _ (≤ 16), and not be a reserved name (${RESERVED_USERNAMES.join(", ")})`,
     r.username,
+    "Use e.g. webinfra.",
   );
-  p.check(args.subnetIds.length >= 2, "subnetIds", "must list at least 2 subnets: an RDS subnet group needs 2 AZs", args.subnetIds.length);
+  p.check(
+    args.subnetIds.length >= 2,
+    "subnetIds",
+    "must list at least 2 subnets: an RDS subnet group needs 2 AZs",
+    args.subnetIds.length,
+    "Pass one isolated subnet per AZ, e.g. network.databaseSubnets.map((s) => s.id).",
+  );
   p.check(
     args.availabilityZones.length === args.subnetIds.length,
     "availabilityZones",
     "must give the AZ of each subnet, in order",
     args.availabilityZones.length,
+    "Pass e.g. network.databaseSubnets.map((s) => s.availabilityZone).",
   );
-  p.integer("secretRecoveryWindowDays", r.secretRecoveryWindowDays, 0, 30);
+  // Secrets Manager's RecoveryWindowInDays is 7–30, with 0 meaning "delete now"; 1–6 is refused at apply time.
+  p.check(
+    Number.isInteger(r.secretRecoveryWindowDays) &&
+      (r.secretRecoveryWindowDays === 0 || (r.secretRecoveryWindowDays >= 7 && r.secretRecoveryWindowDays <= 30)),
+    "secretRecoveryWindowDays",
+    "must be 0 (delete immediately) or an integer from 7 to 30",
+    r.secretRecoveryWindowDays,
+    "Use 30, or 0 only for throwaway stacks.",
+  );
   if (r.parameterPath !== undefined)
     p.check(
       /^(\/[A-Za-z0-9_.-]+)+$/.test(r.parameterPath),
       "parameterPath",
       "must be an SSM path such as /web-infra/prod/db",
       r.parameterPath,
+      "Start with / and use letters, digits, _, . and - between slashes.",
     );
   p.throwIfAny();
   return r;

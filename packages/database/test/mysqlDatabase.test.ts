@@ -426,6 +426,11 @@ describe("MysqlDatabase", () => {
     it("fails when the secret recovery window is out of range", async () => {
       assert.deepEqual(await problemKeys({ secretRecoveryWindowDays: 31 }), ["secretRecoveryWindowDays"]);
     });
+    it("fails when the secret recovery window is 1–6 days, which Secrets Manager refuses", async () => {
+      assert.deepEqual(await problemKeys({ secretRecoveryWindowDays: 3 }), ["secretRecoveryWindowDays"]);
+      await assert.doesNotReject(run({ secretRecoveryWindowDays: 0 }));
+      await assert.doesNotReject(run({ secretRecoveryWindowDays: 7 }));
+    });
     it("fails when the parameter path is not an SSM path", async () => {
       assert.deepEqual(await problemKeys({ parameterPath: "web-infra/db" }), ["parameterPath"]);
     });

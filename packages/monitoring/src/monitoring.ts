@@ -77,7 +77,15 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
   const emails = args.emails ?? [];
   const seen = new Map<string, number>();
   emails.forEach((email, i) => {
-    if (!p.check(typeof email === "string" && EMAIL.test(email), `emails[${i}]`, "must be an email address such as ops@example.com", email))
+    if (
+      !p.check(
+        typeof email === "string" && EMAIL.test(email),
+        `emails[${i}]`,
+        "must be an email address such as ops@example.com",
+        email,
+        "Fix the address or remove it.",
+      )
+    )
       return;
     const key = email.toLowerCase();
     const first = seen.get(key);
@@ -115,6 +123,7 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
     "name",
     "must hold only letters, digits, - and _: the alarm topic is auto-named from it, and SNS topic names allow nothing else",
     name,
+    "Rename the component, e.g. monitoring.",
   );
   const alarms = planAlarms(name, args, thresholds);
   const longest = alarms.reduce((a, b) => (b.name.length > a.length ? b.name : a), "");

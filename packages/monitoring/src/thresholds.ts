@@ -115,10 +115,23 @@ export function resolveThresholds(given: Partial<Thresholds> | undefined, p: Pro
   for (const key of known as (keyof Thresholds)[]) {
     const value = out[key];
     if (
-      !p.check(typeof value === "number" && Number.isFinite(value) && value >= 0, `thresholds.${key}`, "must be a finite number ≥ 0", value)
+      !p.check(
+        typeof value === "number" && Number.isFinite(value) && value >= 0,
+        `thresholds.${key}`,
+        "must be a finite number ≥ 0",
+        value,
+        `Use e.g. the default ${DEFAULT_THRESHOLDS[key]}.`,
+      )
     )
       continue;
-    if (PERCENTAGES.includes(key)) p.check(value <= 100, `thresholds.${key}`, "must be a percentage from 0 to 100", value);
+    if (PERCENTAGES.includes(key))
+      p.check(
+        value <= 100,
+        `thresholds.${key}`,
+        "must be a percentage from 0 to 100",
+        value,
+        `Use e.g. the default ${DEFAULT_THRESHOLDS[key]}.`,
+      );
   }
   const minutes = out["evaluationMinutes"];
   if (typeof minutes === "number" && Number.isFinite(minutes) && minutes >= 0) {

@@ -160,15 +160,37 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
   );
   if (args.availabilityZones !== undefined) {
     const zones = args.availabilityZones;
-    p.check(zones.length === azCount, "availabilityZones", `must list exactly azCount (${azCount}) zones`, zones);
-    p.check(new Set(zones).size === zones.length, "availabilityZones", "must not repeat a zone", zones);
+    p.check(
+      zones.length === azCount,
+      "availabilityZones",
+      `must list exactly azCount (${azCount}) zones`,
+      zones,
+      "List one zone per AZ, or leave it unset.",
+    );
+    p.check(new Set(zones).size === zones.length, "availabilityZones", "must not repeat a zone", zones, "List each zone once.");
     const region = aws.config.region;
     const foreign = region ? zones.filter((z) => !z.startsWith(region)) : [];
-    p.check(foreign.length === 0, "availabilityZones", `must be zones of the provider region ${region}`, foreign);
+    p.check(
+      foreign.length === 0,
+      "availabilityZones",
+      `must be zones of the provider region ${region}`,
+      foreign,
+      `Use zones of ${region}, e.g. ${region}a.`,
+    );
   }
-  p.oneOf("natGateways", natGateways, ["single", "perAz"] as const);
+  p.oneOf(
+    "natGateways",
+    natGateways,
+    ["single", "perAz"] as const,
+    'Use "perAz" to survive an AZ loss, or "single" to save cost in non-production.',
+  );
   p.oneOf("flowLogs.retentionInDays", resolved.flowLogs.retentionInDays, LOG_RETENTION_DAYS, "CloudWatch Logs accepts only these periods.");
-  p.oneOf("flowLogs.trafficType", resolved.flowLogs.trafficType, ["ALL", "REJECT", "ACCEPT"] as const);
+  p.oneOf(
+    "flowLogs.trafficType",
+    resolved.flowLogs.trafficType,
+    ["ALL", "REJECT", "ACCEPT"] as const,
+    "Use ALL unless a cost review asks for less.",
+  );
   p.throwIfAny();
   return resolved;
 }
