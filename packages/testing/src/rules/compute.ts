@@ -1,7 +1,7 @@
 import type { CapturedResource, StackGraph } from "../graph";
 import { architectureOfInstanceType, ELB_SSL_POLICIES } from "../aws/catalog";
 import { ELB_LOG_ACCOUNTS } from "../aws/world";
-import { AwsRule, resourceRule } from "./rule";
+import { AwsRule, inRange, num, resourceRule } from "./rule";
 
 /** The `aws:alb/*` tokens are aliases of `aws:lb/*`: every LB rule matches both. */
 export const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -15,9 +15,6 @@ export const SG_RULES = [
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   "aws:ec2/securityGroupRule:SecurityGroupRule",
 ];
-
-const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined);
-const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
 /** The VPC a resource lives in, following subnet or group references. */
 function vpcOf(graph: StackGraph, id: unknown): unknown {

@@ -1,6 +1,6 @@
 import type { CapturedResource, StackGraph } from "../graph";
 import { RDS_CA_CERTIFICATES, RDS_INSTANCE_CLASSES, RDS_MYSQL_VERSIONS } from "../aws/catalog";
-import { AwsRule, resourceRule } from "./rule";
+import { AwsRule, num, resourceRule } from "./rule";
 
 const DB = "aws:rds/instance:Instance";
 const SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
@@ -20,8 +20,6 @@ function engineVersionOf(db: CapturedResource, graph: StackGraph): string | unde
   const source = replicaSource(db, graph);
   return source ? engineVersionOf(source, graph) : undefined;
 }
-
-const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined);
 
 export const replicaSourceBackups: AwsRule = resourceRule(
   "rds-replica-source-backups",

@@ -1,6 +1,6 @@
 import type { CapturedResource, StackGraph } from "../graph";
 import { LB, TARGET_GROUP } from "./compute";
-import { AwsRule, resourceRule } from "./rule";
+import { AwsRule, num, resourceRule } from "./rule";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
@@ -18,8 +18,6 @@ const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 /** p50, p99.9, tm99, wm90, tc90, ts90, TM(10%:90%)… (CloudWatch percentile and trimmed statistics). */
 const EXTENDED = /^(p|tm|wm|tc|ts)(100|\d{1,2}(\.\d{1,2})?)$|^(TM|WM|TC|TS|PR)\(.+\)$|^IQM$/;
 const MISSING = ["breaching", "notBreaching", "ignore", "missing"];
-
-const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined);
 
 export const alarmPeriod: AwsRule = resourceRule(
   "cloudwatch-alarm-period",

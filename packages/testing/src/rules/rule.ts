@@ -50,6 +50,14 @@ export function checkRules(graph: StackGraph, rules: readonly AwsRule[]): Reject
 }
 
 /** `a.b[0].c` style lookup into a captured property bag. */
+/** A numeric input as AWS reads it: the provider passes numbers, configuration may pass numeric strings. */
+export const num = (v: unknown): number | undefined =>
+  typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined;
+
+/** True when an optional integer input is unset or within [lo, hi]. */
+export const inRange = (v: number | undefined, lo: number, hi: number): boolean =>
+  v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+
 export function prop(bag: Record<string, unknown>, path: string): unknown {
   let cur: unknown = bag;
   for (const part of path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "")) {
