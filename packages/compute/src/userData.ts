@@ -18,14 +18,27 @@ export interface UserDataArgs {
 const SAFE = /^[A-Za-z0-9 ._/:-]+$/;
 
 /**
+ * Labels of the page parameters that cannot go into the boot script: each label and
+ * parameter name is pasted between single quotes, so only letters, digits, spaces and
+ * `. _ / : -` are allowed. Pure, so components can reject them before creating anything.
+ */
+export function unsafePageParameters(parameters: Readonly<Record<string, string>> = {}): string[] {
+  return Object.entries(parameters)
+    .filter(([label, name]) => !SAFE.test(label) || !SAFE.test(name))
+    .map(([label]) => label);
+}
+
+/**
  * The script that writes the page: the instance id and AZ (read through
  * IMDSv2, so round-robin is visible from a browser) and, per parameter, its
  * current value. Parameters are read by name with the instance role.
  */
 export function renderPageScript(args: UserDataArgs): string {
-  for (const [label, name] of Object.entries(args.parameters ?? {})) {
-    if (!SAFE.test(label) || !SAFE.test(name))
-      throw new Error(`user data: parameter ${JSON.stringify(label)} → ${JSON.stringify(name)} has unsafe characters`);
+  // Callers validate first; this keeps a direct caller from writing shell it did not mean to.
+  const unsafe = unsafePageParameters(args.parameters);
+  if (unsafe.length > 0) {
+    const shown = unsafe.map((label) => `${JSON.stringify(label)} → ${JSON.stringify(args.parameters?.[label])}`).join(", ");
+    throw new Error(`user data: parameters ${shown} have unsafe characters`);
   }
   const lines = Object.entries(args.parameters ?? {}).map(
     ([label, name]) =>

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Connections, Problems, withName } from "@web-infra/core";
 import { al2023NamePattern, architectureOf } from "./instanceTypes";
-import { renderUserData } from "./userData";
+import { renderUserData, unsafePageParameters } from "./userData";
 
 /** The TLS policy every HTTPS listener uses: TLS 1.3 + 1.2 with post-quantum key exchange; passes Security Hub ELB.17. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
@@ -31,7 +31,7 @@ export const SSM_CORE_POLICY = "AmazonSSMManagedInstanceCore";
  * ELB's log-writing account in each region opened before August 2022 (ELB user guide,
  * "Enable access logs": Step 2). Newer regions use the log delivery service principal.
  */
-export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   "us-east-1": "127311923021",
   "us-east-2": "033677994240",
   "us-west-1": "027434742980",
@@ -74,7 +74,8 @@ export interface TlsArgs {
    */
   readonly hostedZoneId?: string;
   /**
-   * ARN of an existing ACM certificate in the stack's region, instead of `domainName`.
+   * ARN of an existing ACM certificate in the load balancer's region, instead of `domainName`. Checked
+   * against `aws:region` unless the component is given a provider.
    *
    * @default - none: `domainName` and `hostedZoneId` must be given instead
    */
@@ -229,8 +230,11 @@ interface Resolved {
 const DOMAIN = /^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
 const CERT_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
-/** Apply defaults and check every argument, throwing all problems at once before anything is created. */
-export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
+/**
+ * Apply defaults and check every argument, throwing all problems at once before anything is created.
+ * `region` is where the load balancer goes, for the certificate check; undefined skips that check.
+ */
+export function resolveWebTierArgs(name: string, args: WebTierArgs, region: string | undefined): Resolved {
   const p = new Problems(`web-infra:compute:WebTier "${name}"`);
   const webServerCount = args.webServerCount ?? 2;
   const instanceType = args.instanceType ?? "t4g.micro";
@@ -284,6 +288,14 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
   const retention = accessLogs.retentionInDays ?? 90;
   p.integer("accessLogs.retentionInDays", retention, 1, 3650, "Use e.g. 90.");
   p.oneOf("desyncMitigationMode", args.desyncMitigationMode, ["defensive", "strictest"] as const, "ELB.12 accepts only these.");
+  const unsafe = unsafePageParameters(args.pageParameters);
+  p.check(
+    unsafe.length === 0,
+    "pageParameters",
+    "must use only letters, digits, spaces and . _ / : - in labels and parameter names: both are written into the boot script",
+    Object.fromEntries(unsafe.map((label) => [label, args.pageParameters?.[label]])),
+    "Rename those labels or SSM parameters; the values are read at boot and may hold anything.",
+  );
   const maxRoll = Math.floor(webServerCount / 2);
   p.check(
     rollServers.every((i) => Number.isInteger(i) && i >= 0 && i < webServerCount) && new Set(rollServers).size === rollServers.length,
@@ -322,7 +334,6 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs): Resolved {
       tls.certificateArn,
       "Copy it from `aws acm list-certificates`.",
     );
-    const region = aws.config.region;
     if (m && region)
       p.check(
         m[1] === region,
@@ -398,16 +409,17 @@ export class WebTier extends pulumi.ComponentResource {
   public readonly instanceIds: pulumi.Output<string[]>;
   public readonly albSecurityGroupId: pulumi.Output<string>;
   public readonly webSecurityGroupId: pulumi.Output<string>;
-  public readonly webServerCount: number;
   public readonly accessLogBucket?: aws.s3.Bucket;
   public readonly webAcl?: aws.wafv2.WebAcl;
 
   constructor(name: string, args: WebTierArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const cfg = resolveWebTierArgs(name, args);
+    // Only the default provider's region is known before deployment; an explicit provider's is checked by the listener
+    // at creation. A provider inherited from a parent component is not visible here: pass it in opts to skip this check.
+    const cfg = resolveWebTierArgs(name, args, opts.provider || opts.providers ? undefined : aws.config.region);
     super("web-infra:compute:WebTier", name, {}, opts);
     const parent = { parent: this };
     const tags = args.tags;
-    this.webServerCount = cfg.webServerCount;
+    const region = aws.getRegionOutput({}, parent).region;
 
     const albSg = new aws.ec2.SecurityGroup(
       `${name}-alb`,
@@ -436,7 +448,7 @@ export class WebTier extends pulumi.ComponentResource {
     this.albSecurityGroupId = albSg.id;
     this.webSecurityGroupId = webSg.id;
 
-    const logBucket = cfg.accessLogs.enabled ? this.accessLogs(name, cfg.accessLogs, tags) : undefined;
+    const logBucket = cfg.accessLogs.enabled ? this.accessLogs(name, cfg.accessLogs, region, tags) : undefined;
     this.accessLogBucket = logBucket?.bucket;
 
     this.loadBalancer = new aws.lb.LoadBalancer(
@@ -553,7 +565,6 @@ export class WebTier extends pulumi.ComponentResource {
       }
       return id;
     });
-    const region = aws.getRegionOutput({}, parent).region;
     const userData = region.apply((r) => renderUserData({ appPort: cfg.appPort, parameters: args.pageParameters, region: r }));
 
     this.instances = [...Array(cfg.webServerCount).keys()].map((i) => {
@@ -712,6 +723,7 @@ export class WebTier extends pulumi.ComponentResource {
   private accessLogs(
     name: string,
     cfg: Resolved["accessLogs"],
+    region: pulumi.Output<string>,
     tags: WebTierArgs["tags"],
   ): { bucket: aws.s3.Bucket; ready: pulumi.Resource[] } {
     const parent = { parent: this };
@@ -748,7 +760,6 @@ export class WebTier extends pulumi.ComponentResource {
       },
       parent,
     );
-    const region = aws.getRegionOutput({}, parent).region;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const writers = region.apply((r) => {
       const legacy = ELB_LOG_DELIVERY_ACCOUNTS[r];

@@ -2,3 +2,4 @@ export * from "./validation";
 export * from "./tags";
 export * from "./connections";
 export * from "./logKey";
+export * from "./cloudwatch";

@@ -74,7 +74,9 @@ export class LogEncryptionKey extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.kms.Alias(name, { name: `alias/${pulumi.getProject()}-${pulumi.getStack()}-${name}`, targetKeyId: this.key.keyId }, parent);
+    // Stack names may hold "." (and project names "."), which KMS refuses in an alias.
+    const alias = `alias/${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9/_-]/g, "-");
+    new aws.kms.Alias(name, { name: alias, targetKeyId: this.key.keyId }, parent);
     this.arn = this.key.arn;
     this.registerOutputs({ arn: this.arn });
   }

@@ -17,10 +17,14 @@ export const ENGINE_VERSIONS: readonly string[] = [
   "8.0.43",
 ];
 
+/** The major line of an engine version, as option groups name it: `8.4.7` → `8.4`. */
+export function majorVersion(engineVersion: string): string {
+  return engineVersion.split(".").slice(0, 2).join(".");
+}
+
 /** The parameter group family of an engine version: `8.4.7` → `mysql8.4`. */
 export function parameterFamily(engineVersion: string): string {
-  const [major, minor] = engineVersion.split(".");
-  return `mysql${major}.${minor}`;
+  return `mysql${majorVersion(engineVersion)}`;
 }
 
 /** True when the version names a minor release (8.4.7) rather than a major line (8.4). */
@@ -28,14 +32,32 @@ export function pinsMinorVersion(engineVersion: string): boolean {
   return engineVersion.split(".").length > 2;
 }
 
-const SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge"];
-const FAMILIES = ["t3", "t4g", "m5", "m6g", "m6i", "m7g", "m7i", "r5", "r6g", "r6i", "r7g", "r7i"];
+/**
+ * The lowest storage autoscaling ceiling RDS accepts for an allocation, 10% above it rounded up:
+ * less fails with "The maximum allocated storage must be increased by at least 10 percent".
+ */
+export function minMaxAllocatedStorageGiB(allocatedGiB: number): number {
+  // In floating point 20 * 1.1 is 22.000000000000004, which would round up to 23.
+  return Math.ceil((allocatedGiB * 11) / 10);
+}
+
+const BURSTABLE_SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge"];
+const GRAVITON_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"];
+// The Intel families have a 24xlarge; the Graviton (g) ones stop at 16xlarge.
+const INTEL_SIZES = [...GRAVITON_SIZES, "24xlarge"];
+
+/** The sizes RDS for MySQL offers in each instance family. */
+const INSTANCE_SIZES: ReadonlyMap<string, readonly string[]> = new Map([
+  ["t3", BURSTABLE_SIZES],
+  ["t4g", BURSTABLE_SIZES],
+  ...["m6g", "m7g", "r6g", "r7g"].map((f): [string, string[]] => [f, GRAVITON_SIZES]),
+  ...["m5", "m6i", "m7i", "r5", "r6i", "r7i"].map((f): [string, string[]] => [f, INTEL_SIZES]),
+]);
 
 /** True for a DB instance class RDS for MySQL offers (burstable families from micro, others from large). */
 export function isKnownInstanceClass(instanceClass: string): boolean {
   const m = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass);
-  if (!m || !FAMILIES.includes(m[1]) || !SIZES.includes(m[2])) return false;
-  return m[1].startsWith("t") ? SIZES.indexOf(m[2]) <= SIZES.indexOf("2xlarge") : SIZES.indexOf(m[2]) >= SIZES.indexOf("large");
+  return m !== null && (INSTANCE_SIZES.get(m[1])?.includes(m[2]) ?? false);
 }
 
 /** Performance Insights is not offered on the micro and small burstable classes of RDS for MySQL. */
@@ -56,15 +78,11 @@ export const FORBIDDEN_PASSWORD_CHARACTERS = ["/", '"', "@", " "] as const;
 export const PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?.,;~^";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/** Minutes since Monday 00:00 for `ddd:hh:mm`, or since midnight for `hh:mm`. */
-function minutes(part: string): number | undefined {
-  const m = /^(?:([a-z]{3}):)?([01]\d|2[0-3]):([0-5]\d)$/.exec(part);
-  if (!m) return undefined;
-  const day = m[1] === undefined ? 0 : DAYS.indexOf(m[1]);
-  if (day < 0) return undefined;
-  return day * 1440 + Number(m[2]) * 60 + Number(m[3]);
-}
+const TIME = "([01]\\d|2[0-3]):([0-5]\\d)";
+const DAY = `(${DAYS.join("|")})`;
+// Anchored over the whole value, as the provider's validators are: "03:00-03:30-09:00" is refused.
+const DAILY_WINDOW = new RegExp(`^${TIME}-${TIME}$`);
+const WEEKLY_WINDOW = new RegExp(`^${DAY}:${TIME}-${DAY}:${TIME}$`);
 
 export interface Window {
   start: number;
@@ -73,22 +91,23 @@ export interface Window {
 
 /** A daily `hh:mm-hh:mm` window as minute ranges over a week, or undefined if malformed. */
 export function dailyWindow(value: string): Window[] | undefined {
-  const [a, b] = value.split("-");
-  const start = a === undefined ? undefined : minutes(a);
-  const end = b === undefined ? undefined : minutes(b);
-  if (start === undefined || end === undefined || a.includes(":") === false) return undefined;
-  if (a.length !== 5 || b.length !== 5) return undefined;
+  const m = DAILY_WINDOW.exec(value);
+  if (!m) return undefined;
+  const start = Number(m[1]) * 60 + Number(m[2]);
+  const end = Number(m[3]) * 60 + Number(m[4]);
   const length = (end - start + 1440) % 1440;
   return DAYS.map((_, d) => ({ start: d * 1440 + start, end: d * 1440 + start + length }));
 }
 
-/** A weekly `ddd:hh:mm-ddd:hh:mm` window as a minute range, or undefined if malformed. */
+/**
+ * A weekly `ddd:hh:mm-ddd:hh:mm` window as a minute range since Monday 00:00, or undefined if
+ * malformed. Day names are case-insensitive: the provider lower-cases them before checking.
+ */
 export function weeklyWindow(value: string): Window | undefined {
-  const [a, b] = value.split("-");
-  if (a === undefined || b === undefined || a.length !== 9 || b.length !== 9) return undefined;
-  const start = minutes(a);
-  const end = minutes(b);
-  if (start === undefined || end === undefined) return undefined;
+  const m = WEEKLY_WINDOW.exec(value.toLowerCase());
+  if (!m) return undefined;
+  const start = DAYS.indexOf(m[1]) * 1440 + Number(m[2]) * 60 + Number(m[3]);
+  const end = DAYS.indexOf(m[4]) * 1440 + Number(m[5]) * 60 + Number(m[6]);
   return { start, end: start + ((end - start + 10080) % 10080) };
 }
 

@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Connections, Problems, withName } from "@web-infra/core";
+import { Connections, LOG_RETENTION_DAYS, Problems, withName } from "@web-infra/core";
 import {
   CA_CERTIFICATES,
   dailyWindow,
   ENGINE_VERSIONS,
   isKnownInstanceClass,
+  majorVersion,
+  minMaxAllocatedStorageGiB,
   MONITORING_INTERVALS,
   overlaps,
   parameterFamily,
@@ -69,7 +71,8 @@ export interface MysqlDatabaseArgs {
    */
   readonly allocatedStorageGiB?: number;
   /**
-   * Storage autoscaling ceiling in GiB; must exceed `allocatedStorageGiB`.
+   * Storage autoscaling ceiling in GiB, at most 65536; RDS wants it at least 10% above
+   * `allocatedStorageGiB` (22 for 20).
    *
    * @default 100
    */
@@ -142,7 +145,8 @@ export interface MysqlDatabaseArgs {
    */
   readonly generalLog?: boolean;
   /**
-   * Days CloudWatch keeps the exported database logs.
+   * Days CloudWatch keeps the exported database logs; one of the periods CloudWatch accepts
+   * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
    *
    * @default 365
    */
@@ -220,6 +224,25 @@ interface Resolved {
 
 const RESERVED_USERNAMES = ["admin", "root", "rdsadmin", "mysql", "user"];
 
+const MAX_REPLICAS = 15;
+/** Bytes of the random suffix every identifier of one database shares: 6 hex characters. */
+const SUFFIX_BYTES = 3;
+
+/** The RDS identifier of one instance, e.g. `db-replica-0-1a2b3c`. */
+function instanceIdentifier(name: string, role: string, suffix: string): string {
+  return `${name}-${role}-${suffix}`;
+}
+
+/** Physical names built from the component name, with their limits; random parts are shown as x. */
+function derivedNames(name: string, replicaCount: number, monitoring: boolean): { label: string; value: string; max: number }[] {
+  const suffix = "x".repeat(SUFFIX_BYTES * 2);
+  const roles = ["primary", ...[...Array(replicaCount).keys()].map((i) => `replica-${i}`)];
+  const names = roles.map((role) => ({ label: "DB instance identifier", value: instanceIdentifier(name, role, suffix), max: 63 }));
+  // The provider auto-names the role: its logical name, a hyphen and 7 random characters.
+  if (monitoring) names.push({ label: "IAM role name", value: `${name}-monitoring-${"x".repeat(7)}`, max: 64 });
+  return names;
+}
+
 /** Apply defaults and check every argument, throwing all problems at once before anything is created. */
 export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolved {
   const p = new Problems(`web-infra:database:MysqlDatabase "${name}"`);
@@ -278,14 +301,14 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     "Pick a class RDS offers for MySQL, or leave it unset to use the primary's.",
   );
   p.integer("allocatedStorageGiB", r.allocatedStorageGiB, 20, 65536, "gp3 storage for MySQL starts at 20 GiB.");
-  p.check(
-    Number.isInteger(r.maxAllocatedStorageGiB) && r.maxAllocatedStorageGiB > r.allocatedStorageGiB && r.maxAllocatedStorageGiB <= 65536,
+  p.integer(
     "maxAllocatedStorageGiB",
-    `must be an integer above allocatedStorageGiB (${r.allocatedStorageGiB}) and at most 65536 for storage autoscaling`,
     r.maxAllocatedStorageGiB,
-    `Use e.g. ${Math.min(r.allocatedStorageGiB * 5, 65536)}.`,
+    minMaxAllocatedStorageGiB(r.allocatedStorageGiB),
+    65536,
+    `RDS refuses an autoscaling ceiling less than 10% above allocatedStorageGiB (${r.allocatedStorageGiB}); use e.g. ${Math.min(Math.max(r.allocatedStorageGiB * 5, minMaxAllocatedStorageGiB(r.allocatedStorageGiB)), 65536)}.`,
   );
-  p.integer("replicaCount", r.replicaCount, 0, 15, "RDS allows up to 15 replicas per source.");
+  p.integer("replicaCount", r.replicaCount, 0, MAX_REPLICAS, `RDS allows up to ${MAX_REPLICAS} replicas per source.`);
   p.integer("backupRetentionDays", r.backupRetentionDays, 1, 35, "A read replica's source needs automated backups: at least 1 day.");
   const backup = dailyWindow(r.backupWindow);
   const maintenance = weeklyWindow(r.maintenanceWindow);
@@ -317,13 +340,7 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     );
   }
   p.oneOf("monitoringInterval", r.monitoringInterval, MONITORING_INTERVALS, "Use 60, or 0 to turn Enhanced Monitoring off.");
-  p.check(
-    r.logRetentionDays >= 1 && Number.isInteger(r.logRetentionDays),
-    "logRetentionDays",
-    "must be a positive integer",
-    r.logRetentionDays,
-    "Use a CloudWatch retention period such as 365.",
-  );
+  p.oneOf("logRetentionDays", r.logRetentionDays, LOG_RETENTION_DAYS, "CloudWatch Logs accepts only these periods; use e.g. 365.");
   p.integer("port", r.port, 1150, 65535, "RDS for MySQL accepts ports 1150–65535.");
   p.check(
     /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(r.databaseName),
@@ -362,6 +379,26 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     r.secretRecoveryWindowDays,
     "Use 30, or 0 only for throwaway stacks.",
   );
+  p.check(
+    /^[a-z](?:-?[a-z0-9])*$/.test(name),
+    "name",
+    "must start with a lowercase letter and hold only lowercase letters, digits and single hyphens, not ending with one: the RDS identifiers are built from it, and the provider refuses anything else",
+    name,
+    'Rename the component, e.g. "db".',
+  );
+  // An invalid replicaCount is reported above; size the names for the most replicas RDS allows then.
+  const replicas =
+    Number.isInteger(r.replicaCount) && r.replicaCount >= 0 && r.replicaCount <= MAX_REPLICAS ? r.replicaCount : MAX_REPLICAS;
+  const tooLong = derivedNames(name, replicas, r.monitoringInterval > 0)
+    .map((d) => ({ ...d, over: d.value.length - d.max }))
+    .reduce((a, b) => (b.over > a.over ? b : a));
+  p.check(
+    tooLong.over <= 0,
+    "name",
+    `must be short enough for the names built from it: the ${tooLong.label} "${tooLong.value}" (x = random) would be ${tooLong.value.length} characters, over the limit of ${tooLong.max}`,
+    name,
+    `Shorten the component name by ${tooLong.over} character${tooLong.over === 1 ? "" : "s"}.`,
+  );
   if (r.parameterPath !== undefined)
     p.check(
       /^(\/[A-Za-z0-9_.-]+)+$/.test(r.parameterPath),
@@ -398,7 +435,8 @@ export class MysqlDatabase extends pulumi.ComponentResource {
   /** The SSM parameters of the app contract, by purpose. */
   public readonly parameters: Record<"writerEndpoint" | "readerEndpoints" | "port" | "databaseName" | "secretArn", aws.ssm.Parameter>;
   public readonly parameterPath: string;
-  public readonly identifiers: pulumi.Output<string[]>;
+  /** The instances' RDS identifiers, as `Monitoring` takes them (`primaryIdentifier`, `replicaIdentifiers`). */
+  public readonly identifiers: { readonly primary: pulumi.Output<string>; readonly replicas: pulumi.Output<string>[] };
   private readonly baseName: string;
 
   constructor(name: string, args: MysqlDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -448,13 +486,12 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       },
       parent,
     );
-    const [major, minor] = cfg.engineVersion.split(".");
     // RDS for MySQL ships the MariaDB audit plugin as an option (8.0.28+ and 8.4); it feeds the `audit` log export.
     const optionGroup = new aws.rds.OptionGroup(
       `${name}-mysql`,
       {
         engineName: "mysql",
-        majorEngineVersion: `${major}.${minor}`,
+        majorEngineVersion: majorVersion(cfg.engineVersion),
         optionGroupDescription: `Audit logging for ${name}`,
         options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: AUDIT_EVENTS }] }],
         tags: withName(tags, `${name}-mysql`),
@@ -465,8 +502,8 @@ export class MysqlDatabase extends pulumi.ComponentResource {
     // One random suffix for every identifier of this stack's database: stable across updates,
     // new when the stack is re-created, so a final snapshot never collides with the last one
     // (terraform-aws-rds #270, PR #591), and log groups can be named before the instances exist.
-    const suffix = new random.RandomId(`${name}-suffix`, { byteLength: 3 }, parent);
-    const identifier = (role: string) => pulumi.interpolate`${name}-${role}-${suffix.hex}`;
+    const suffix = new random.RandomId(`${name}-suffix`, { byteLength: SUFFIX_BYTES }, parent);
+    const identifier = (role: string) => suffix.hex.apply((hex) => instanceIdentifier(name, role, hex));
 
     const password = new random.RandomPassword(
       `${name}-master`,
@@ -565,7 +602,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
 
     this.writerEndpoint = this.primary.address;
     this.readerEndpoints = pulumi.all(this.replicas.map((r) => r.address));
-    this.identifiers = pulumi.all([this.primary.identifier, ...this.replicas.map((r) => r.identifier)]);
+    this.identifiers = { primary: this.primary.identifier, replicas: this.replicas.map((r) => r.identifier) };
 
     this.secret = new aws.secretsmanager.Secret(
       `${name}-credentials`,

@@ -2,14 +2,24 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { Connections, ValidationError } from "@web-infra/core";
 import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
-import { dailyWindow, MysqlDatabase, MysqlDatabaseArgs, overlaps, parameterFamily, PASSWORD_SPECIALS, weeklyWindow } from "../src";
+import {
+  dailyWindow,
+  FORBIDDEN_PASSWORD_CHARACTERS,
+  majorVersion,
+  MysqlDatabase,
+  MysqlDatabaseArgs,
+  overlaps,
+  parameterFamily,
+  PASSWORD_SPECIALS,
+  weeklyWindow,
+} from "../src";
 
 const DB = "aws:rds/instance:Instance";
 
 type Extra = Partial<MysqlDatabaseArgs>;
 
 /** A network, a client group and the database under test, plus a role the database grants access to. */
-function run(extra: Extra = {}): Promise<RunResult> {
+function run(extra: Extra = {}, name = "db"): Promise<RunResult> {
   return runProgram(
     () => {
       // The smallest network the harness accepts: a VPC and one isolated subnet per AZ.
@@ -19,7 +29,7 @@ function run(extra: Extra = {}): Promise<RunResult> {
       );
       const clientSg = new aws.ec2.SecurityGroup("client", { vpcId: vpc.id, description: "a client" });
       const client = new Connections("client", clientSg.id, clientSg);
-      const db = new MysqlDatabase("db", {
+      const db = new MysqlDatabase(name, {
         vpcId: vpc.id,
         subnetIds: subnets.map((s) => s.id),
         availabilityZones: subnets.map((s) => s.availabilityZone),
@@ -28,14 +38,14 @@ function run(extra: Extra = {}): Promise<RunResult> {
       });
       const role = new aws.iam.Role("app", { assumeRolePolicy: "{}" });
       db.grantRead(role, "app");
-      return { writer: db.writerEndpoint, readers: db.readerEndpoints, secret: db.secret.arn };
+      return { writer: db.writerEndpoint, readers: db.readerEndpoints, secret: db.secret.arn, identifiers: db.identifiers };
     },
     { stack: "test", project: "web-infra" },
   );
 }
 
-async function problemKeys(extra: Extra): Promise<string[]> {
-  const err = await run(extra).catch((e: unknown) => e);
+async function problemKeys(extra: Extra, name?: string): Promise<string[]> {
+  const err = await run(extra, name).catch((e: unknown) => e);
   assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
   assert.deepEqual(
     registeredBefore(err).filter((r) => r.type.startsWith("aws:rds")),
@@ -117,8 +127,9 @@ describe("MysqlDatabase", () => {
       assert.ok(p.secretPaths.includes("password"));
       const pw = String(p.inputs["password"]);
       assert.equal(pw.length, 32);
-      assert.doesNotMatch(pw, /[/"@ ]/);
-      assert.doesNotMatch(PASSWORD_SPECIALS, /[/"@ ]/);
+      const forbidden = (text: string) => FORBIDDEN_PASSWORD_CHARACTERS.filter((c) => text.includes(c));
+      assert.deepEqual(forbidden(pw), []);
+      assert.deepEqual(forbidden(PASSWORD_SPECIALS), []);
       const generator = g.get("random:index/randomPassword:RandomPassword", "db-master");
       assert.equal(generator.inputs["overrideSpecial"], PASSWORD_SPECIALS);
     });
@@ -273,6 +284,13 @@ describe("MysqlDatabase", () => {
       }
     });
 
+    it("exposes the instances' identifiers the way Monitoring takes them", () => {
+      assert.deepEqual(g.outputs["identifiers"], {
+        primary: g.get(DB, "db-primary").state["identifier"],
+        replicas: [g.get(DB, "db-replica-0").state["identifier"]],
+      });
+    });
+
     it("outputs endpoints, never the password", () => {
       assert.equal(g.outputs["writer"], g.get(DB, "db-primary").state["address"]);
       assert.deepEqual(g.outputs["readers"], [g.get(DB, "db-replica-0").state["address"]]);
@@ -324,6 +342,33 @@ describe("MysqlDatabase", () => {
           .sort();
       assert.deepEqual(urns(a), urns(b));
     });
+
+    it("names the option group's major version, not the pinned minor release", async () => {
+      const g = await run({ engineVersion: "8.4.7", autoMinorVersionUpgrade: false });
+      assert.equal(g.get("aws:rds/optionGroup:OptionGroup", "db-mysql").inputs["majorEngineVersion"], "8.4");
+      assert.equal(g.get("aws:rds/parameterGroup:ParameterGroup", "db-mysql").inputs["family"], "mysql8.4");
+    });
+
+    it("accepts the largest classes RDS for MySQL offers: 16xlarge on Graviton, 24xlarge on Intel", async () => {
+      await assert.doesNotReject(run({ instanceClass: "db.r6g.12xlarge" }));
+      await assert.doesNotReject(run({ instanceClass: "db.r6g.16xlarge", replicaInstanceClass: "db.m7i.24xlarge" }));
+    });
+
+    it("accepts an autoscaling ceiling exactly 10% above the allocation (22 for 20)", async () => {
+      const g = await run({ allocatedStorageGiB: 20, maxAllocatedStorageGiB: 22 });
+      assert.equal(g.get(DB, "db-primary").inputs["maxAllocatedStorage"], 22);
+    });
+
+    it("accepts a maintenance window with capitalised day names, as the provider does", async () => {
+      await assert.doesNotReject(run({ maintenanceWindow: "Sun:04:00-Sun:05:00" }));
+    });
+
+    it("accepts the longest names whose identifiers and role name still fit", async () => {
+      // 46 + "-replica-9-" + 6 hex = 63; the monitoring role would be 65, so it is off here.
+      await assert.doesNotReject(run({ replicaCount: 10, monitoringInterval: 0 }, "d".repeat(46)));
+      // 45 + "-monitoring-" + 7 random = 64.
+      await assert.doesNotReject(run({}, "d".repeat(45)));
+    });
   });
 
   describe("windows", () => {
@@ -333,6 +378,14 @@ describe("MysqlDatabase", () => {
       assert.ok(dailyWindow("00:00-00:45")?.some((b) => overlaps(b, maintenance)));
       assert.ok(!dailyWindow("03:00-03:30")?.some((b) => overlaps(b, maintenance)));
       assert.equal(parameterFamily("8.4.7"), "mysql8.4");
+    });
+
+    it("reads whole windows only, with day names in any case", () => {
+      assert.equal(dailyWindow("03:00-03:30-09:00"), undefined);
+      assert.equal(weeklyWindow("sun:04:00-sun:05:00-mon:00:00"), undefined);
+      assert.deepEqual(weeklyWindow("Sun:04:00-SUN:05:00"), weeklyWindow("sun:04:00-sun:05:00"));
+      assert.equal(majorVersion("8.4.7"), "8.4");
+      assert.equal(majorVersion("8.0"), "8.0");
     });
   });
 
@@ -356,6 +409,17 @@ describe("MysqlDatabase", () => {
     it("fails when the autoscaling ceiling is not above the allocation", async () => {
       assert.deepEqual(await problemKeys({ allocatedStorageGiB: 100, maxAllocatedStorageGiB: 100 }), ["maxAllocatedStorageGiB"]);
     });
+    it("fails when the autoscaling ceiling is less than 10% above the allocation, which RDS refuses", async () => {
+      assert.deepEqual(await problemKeys({ allocatedStorageGiB: 20, maxAllocatedStorageGiB: 21 }), ["maxAllocatedStorageGiB"]);
+      const err = await run({ allocatedStorageGiB: 100, maxAllocatedStorageGiB: 105 }).catch((e: unknown) => e);
+      assert.match(
+        String(err),
+        /maxAllocatedStorageGiB must be an integer from 110 to 65536, got 105\. RDS refuses an autoscaling ceiling/,
+      );
+    });
+    it("fails when the instance class is larger than its family offers (db.r6g.24xlarge)", async () => {
+      assert.deepEqual(await problemKeys({ instanceClass: "db.r6g.24xlarge" }), ["instanceClass", "replicaInstanceClass"]);
+    });
     it("fails when there are more than 15 replicas", async () => {
       assert.deepEqual(await problemKeys({ replicaCount: 16 }), ["replicaCount"]);
     });
@@ -368,6 +432,12 @@ describe("MysqlDatabase", () => {
     });
     it("fails when the backup window is malformed", async () => {
       assert.deepEqual(await problemKeys({ backupWindow: "3am-4am" }), ["backupWindow"]);
+    });
+    it("fails when the backup window has a third part (03:00-03:30-09:00)", async () => {
+      assert.deepEqual(await problemKeys({ backupWindow: "03:00-03:30-09:00" }), ["backupWindow"]);
+    });
+    it("fails when the maintenance window has a third part", async () => {
+      assert.deepEqual(await problemKeys({ maintenanceWindow: "sun:04:00-sun:05:00-mon:00:00" }), ["maintenanceWindow"]);
     });
     it("fails when the backup window is shorter than 30 minutes", async () => {
       assert.deepEqual(await problemKeys({ backupWindow: "03:00-03:15" }), ["backupWindow"]);
@@ -384,6 +454,10 @@ describe("MysqlDatabase", () => {
     });
     it("fails when the log retention is not positive", async () => {
       assert.deepEqual(await problemKeys({ logRetentionDays: 0 }), ["logRetentionDays"]);
+    });
+    it("fails when the log retention is not a period CloudWatch accepts (100)", async () => {
+      const err = await run({ logRetentionDays: 100 }).catch((e: unknown) => e);
+      assert.match(String(err), /logRetentionDays must be one of 1, 3, 5, .*, 3653, got 100\. CloudWatch Logs accepts only these periods/);
     });
     it("fails when the port is outside what RDS for MySQL accepts", async () => {
       assert.deepEqual(await problemKeys({ port: 80 }), ["port"]);
@@ -433,6 +507,40 @@ describe("MysqlDatabase", () => {
     });
     it("fails when the parameter path is not an SSM path", async () => {
       assert.deepEqual(await problemKeys({ parameterPath: "web-infra/db" }), ["parameterPath"]);
+    });
+    it("fails when the name has upper case, which RDS identifiers may not", async () => {
+      const err = await run({}, "Db").catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.deepEqual(
+        err.problems.map((p) => p.key),
+        ["name"],
+      );
+      assert.match(err.message, /name must start with a lowercase letter and hold only lowercase letters, digits and single hyphens/);
+    });
+    for (const name of ["1db", "db-", "db--main", "db_main"]) {
+      it(`fails when the name would make an identifier the provider refuses (${name})`, async () => {
+        assert.deepEqual(await problemKeys({}, name), ["name"]);
+      });
+    }
+    it("fails when the name leaves no room in the identifier for the replica index and the suffix", async () => {
+      // 46 + "-replica-10-" + 6 hex = 64.
+      const err = await run({ replicaCount: 11, monitoringInterval: 0 }, "d".repeat(46)).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.deepEqual(
+        err.problems.map((p) => p.key),
+        ["name"],
+      );
+      assert.match(
+        err.message,
+        /the DB instance identifier "d{46}-replica-10-x{6}" \(x = random\) would be 64 characters, over the limit of 63, got "d{46}"\. Shorten the component name by 1 character\./,
+      );
+    });
+    it("fails when the name is too long for the monitoring role the provider auto-names", async () => {
+      const err = await run({}, "d".repeat(46)).catch((e: unknown) => e);
+      assert.match(
+        String(err),
+        /the IAM role name "d{46}-monitoring-x{7}" \(x = random\) would be 65 characters, over the limit of 64, got "d{46}"\. Shorten the component name by 1 character\./,
+      );
     });
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Thresholds } from "./thresholds";
 
-/** Seconds per datapoint of every alarm: CloudWatch accepts 10, 30 or a multiple of 60; ALB, EC2 (detailed) and RDS publish per minute. */
+/** Seconds per datapoint of every alarm: CloudWatch accepts 10, 20, 30 or a multiple of 60; ALB, EC2 (detailed) and RDS publish per minute. */
 export const PERIOD = 60;
 
 /** Longest logical name an alarm may get, so names stay readable in `pulumi preview` and the console. */
@@ -59,13 +59,13 @@ function bytes(n: number): string {
 export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
   const m = t.evaluationMinutes;
   const window = `in ${m} consecutive minute${m === 1 ? "" : "s"}`;
-  const spec = (s: Omit<AlarmSpec, "description"> & { what: string; shown: string; action: string; statLabel: string }): AlarmSpec => {
-    const { what, shown, action, statLabel, ...rest } = s;
+  const spec = (s: Omit<AlarmSpec, "description"> & { what: string; shown: string; action: string }): AlarmSpec => {
+    const { what, shown, action, ...rest } = s;
     return {
       ...rest,
       description:
         `${name}: ${what} ${OPERATOR_TEXT[s.comparisonOperator]} ${shown} ` +
-        `(${s.metricName} ${statLabel} per ${PERIOD} s) ${window}. ${action}`,
+        `(${s.metricName} ${s.statistic ?? s.extendedStatistic} per ${PERIOD} s) ${window}. ${action}`,
     };
   };
 
@@ -79,7 +79,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "HTTPCode_ELB_5XX_Count",
       dimensions: lb,
       statistic: "Sum",
-      statLabel: "Sum",
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.elb5xxPerMinute,
       // The ALB publishes count metrics only for minutes with a non-zero count: no data means no errors.
@@ -95,7 +94,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "HTTPCode_Target_5XX_Count",
       dimensions: tg,
       statistic: "Sum",
-      statLabel: "Sum",
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.target5xxPerMinute,
       // Published only for minutes in which a server returned a 5XX: no data means no errors.
@@ -111,7 +109,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "UnHealthyHostCount",
       dimensions: tg,
       statistic: "Maximum",
-      statLabel: "Maximum",
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
       // Silence means the target group reports nothing at all; the healthy-hosts alarm treats that as breaching,
@@ -128,7 +125,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "HealthyHostCount",
       dimensions: tg,
       statistic: "Minimum",
-      statLabel: "Minimum",
       comparisonOperator: "LessThanThreshold",
       threshold: servers,
       // The ALB reports this every minute while the target group is attached; silence means it no longer
@@ -145,7 +141,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "TargetResponseTime",
       dimensions: tg,
       extendedStatistic: "p95",
-      statLabel: "p95",
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.responseTimeP95Seconds,
       // Published only for minutes with requests: no requests, no slow requests. An outage shows up in the host and 5XX alarms.
@@ -160,7 +155,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       metricName: "RejectedConnectionCount",
       dimensions: lb,
       statistic: "Sum",
-      statLabel: "Sum",
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.rejectedConnectionsPerMinute,
       // Published only when the ALB refused a connection: no data means none were refused.
@@ -181,7 +175,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "StatusCheckFailed_System",
         dimensions,
         statistic: "Maximum",
-        statLabel: "Maximum",
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
         // EC2 reports status checks every minute of a running instance; silence means it is stopped on purpose,
@@ -199,7 +192,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "StatusCheckFailed_Instance",
         dimensions,
         statistic: "Maximum",
-        statLabel: "Maximum",
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
         // As for the system check: silence means the instance is stopped, not broken.
@@ -215,7 +207,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "CPUUtilization",
         dimensions,
         statistic: "Average",
-        statLabel: "Average",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.ec2CpuPercent,
         // A stopped instance reports no CPU; that is not a CPU problem (the health alarms cover it).
@@ -242,7 +233,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "CPUUtilization",
         dimensions,
         statistic: "Average",
-        statLabel: "Average",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.rdsCpuPercent,
         treatMissingData: missing,
@@ -257,7 +247,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "FreeStorageSpace",
         dimensions,
         statistic: "Minimum",
-        statLabel: "Minimum",
         comparisonOperator: "LessThanThreshold",
         threshold: t.rdsFreeStorageBytes,
         treatMissingData: missing,
@@ -272,7 +261,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "FreeableMemory",
         dimensions,
         statistic: "Minimum",
-        statLabel: "Minimum",
         comparisonOperator: "LessThanThreshold",
         threshold: t.rdsFreeableMemoryBytes,
         treatMissingData: missing,
@@ -286,7 +274,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "DatabaseConnections",
         dimensions,
         statistic: "Maximum",
-        statLabel: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.rdsConnections,
         treatMissingData: missing,
@@ -305,7 +292,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "ReplicaLag",
         dimensions,
         statistic: "Maximum",
-        statLabel: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.replicaLagSeconds,
         // No lag data is the replication-broken alarm's to report; one cause, one page.
@@ -321,7 +307,6 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         metricName: "ReplicaLag",
         dimensions,
         statistic: "Minimum",
-        statLabel: "Minimum",
         comparisonOperator: "LessThanThreshold",
         threshold: 0,
         // ReplicaLag is -1 when replication is not running, and a replica that reports no lag at all is not replicating either.

@@ -1,14 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems, withName } from "@web-infra/core";
+import { LOG_RETENTION_DAYS, Problems, withName } from "@web-infra/core";
 import { ipv6Subnet, isCanonicalCidr, maxAzs, prefixLength, subnetCidr, Tier } from "./cidr";
 
-export type NatGatewayMode = "single" | "perAz";
+// Moved to @web-infra/core so the database can share it; still importable from here.
+export { LOG_RETENTION_DAYS } from "@web-infra/core";
 
-/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export type NatGatewayMode = "single" | "perAz";
 
 export interface FlowLogArgs {
   /**

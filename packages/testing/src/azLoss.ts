@@ -1,9 +1,8 @@
 import type { CapturedResource, StackGraph } from "./graph";
+import { ATTACHMENT, LB } from "./rules/compute";
 import { routesOf, routeTableOf } from "./rules/network";
 
 const INSTANCE = "aws:ec2/instance:Instance";
-const ATTACHMENT = ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"];
-const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 const ASG = "aws:autoscaling/group:Group";
 const SUBNET = "aws:ec2/subnet:Subnet";
 const NAT = "aws:ec2/natGateway:NatGateway";

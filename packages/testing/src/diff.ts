@@ -17,7 +17,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
     "storageEncrypted",
     "kmsKeyId",
     "availabilityZone",
-    "replicateSourceDb",
+    // Not replicateSourceDb: removing it promotes the replica in place (pulumi-aws rds.Instance docs).
   ],
   "aws:lb/targetGroup:TargetGroup": ["name", "port", "protocol", "vpcId", "targetType", "protocolVersion"],
   "aws:lb/loadBalancer:LoadBalancer": ["name", "internal", "loadBalancerType"],

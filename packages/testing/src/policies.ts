@@ -1,4 +1,5 @@
 import type {
+  EnforcementLevel,
   Policies,
   PolicyResource,
   ResourceValidationArgs,
@@ -78,7 +79,9 @@ export async function runPolicies(graph: StackGraph, policies: Policies, config:
   }
 
   for (const policy of policies) {
-    const level = policy.enforcementLevel ?? "advisory";
+    // Like the policy SDK: a config entry's enforcementLevel overrides the policy's, and getConfig returns the rest.
+    const { enforcementLevel: configured, ...policyConfig } = (config[policy.name] ?? {}) as { enforcementLevel?: EnforcementLevel };
+    const level = configured ?? policy.enforcementLevel ?? "advisory";
     if (level === "disabled") continue;
     const report = (urn?: string) => (message: string, reportedUrn?: string) =>
       out.push({ policy: policy.name, urn: reportedUrn ?? urn, message, enforcementLevel: level });
@@ -95,7 +98,7 @@ export async function runPolicies(graph: StackGraph, policies: Policies, config:
           stackTags,
           isType: isType(r),
           asType: ((cls: unknown) => (isType(r)(cls) ? r.inputs : undefined)) as ResourceValidationArgs["asType"],
-          getConfig: <T extends object>() => (config[policy.name] ?? {}) as T,
+          getConfig: <T extends object>() => policyConfig as T,
           notApplicable,
         };
         try {
@@ -110,7 +113,7 @@ export async function runPolicies(graph: StackGraph, policies: Policies, config:
       const args: StackValidationArgs = {
         resources: [...stackResources.values()],
         stackTags,
-        getConfig: <T extends object>() => (config[policy.name] ?? {}) as T,
+        getConfig: <T extends object>() => policyConfig as T,
         notApplicable,
       };
       try {

@@ -301,6 +301,36 @@ describe("AWS compute rules", () => {
       assert.match(g.rejections[0].message, /^slowStart cannot be combined with least_outstanding_requests$/);
     });
 
+    it("fails when slow start is combined with weighted_random", async () => {
+      const { rules, g } = await fired(withTargetGroup({ loadBalancingAlgorithmType: "weighted_random", slowStart: 60 }));
+      assert.deepEqual(rules, ["target-group-algorithm"]);
+      assert.equal(messages(g, "target-group-algorithm"), "slowStart cannot be combined with weighted_random");
+    });
+
+    it("fails when slowStart is 10 or 901 seconds (outside 0 or 30–900)", async () => {
+      const { rules, g } = await fired(() => {
+        const net = network();
+        targetGroup(net, { slowStart: 10 }, "short");
+        targetGroup(net, { slowStart: 901 }, "long");
+      });
+      assert.deepEqual(rules, ["target-group-algorithm"]);
+      assert.equal(
+        messages(g, "target-group-algorithm"),
+        "slowStart 10 must be 0 (off) or 30–900 seconds\nslowStart 901 must be 0 (off) or 30–900 seconds",
+      );
+    });
+
+    it("stays quiet for slowStart 0, 30 and 900 seconds", async () => {
+      const { rules } = await fired(() => {
+        const net = network();
+        targetGroup(net, { slowStart: 0 }, "off");
+        targetGroup(net, { slowStart: 30 }, "shortest");
+        targetGroup(net, { slowStart: 900 }, "longest");
+        targetGroup(net, { loadBalancingAlgorithmType: "weighted_random", slowStart: 0 }, "wr-off");
+      });
+      assert.deepEqual(rules, []);
+    });
+
     it("stays quiet for each known algorithm, and for slow start with round_robin", async () => {
       const { rules } = await fired(() => {
         const net = network();

@@ -202,11 +202,22 @@ describe("AWS database rules", () => {
   });
 
   describe("rds-identifier", () => {
-    it("fails when the identifier is over 63 characters (the naming rule agrees)", async () => {
+    it("fails when the identifier is over 63 characters, through physical-name-limits alone", async () => {
       const identifier = "db-" + "a".repeat(61);
       const { rules, g } = await fired(database({ primary: { identifier }, replica: null }));
-      assert.deepEqual(rules, ["physical-name-limits", "rds-identifier"]);
-      assert.match(messages(g, "rds-identifier"), new RegExp(`^identifier "${identifier}" is 64 characters; the limit is 63$`));
+      assert.deepEqual(rules, ["physical-name-limits"]);
+      assert.match(
+        messages(g, "physical-name-limits"),
+        new RegExp(
+          `^DB instance identifier "${identifier}" \\(given\\) is 64 characters; the limit is 63\\. Shorten the identifier to at most 63 characters$`,
+        ),
+      );
+    });
+
+    it("fails when the identifier has upper case, which the provider refuses", async () => {
+      const { rules, g } = await fired(database({ primary: { identifier: "DB-Primary" }, replica: null }));
+      assert.deepEqual(rules, ["rds-identifier"]);
+      assert.match(messages(g, "rds-identifier"), /^identifier "DB-Primary" may hold only lowercase letters, digits and hyphens$/);
     });
 
     it("fails when the identifier does not start with a letter", async () => {
@@ -230,7 +241,7 @@ describe("AWS database rules", () => {
     it("fails when the identifier has an underscore", async () => {
       const { rules, g } = await fired(database({ primary: { identifier: "db_primary" }, replica: null }));
       assert.deepEqual(rules, ["rds-identifier"]);
-      assert.match(messages(g, "rds-identifier"), /^identifier "db_primary" may hold only letters, digits and hyphens$/);
+      assert.match(messages(g, "rds-identifier"), /^identifier "db_primary" may hold only lowercase letters, digits and hyphens$/);
     });
 
     it("fails on the replica's identifier too", async () => {
@@ -293,6 +304,26 @@ describe("AWS database rules", () => {
         messages(g, "rds-storage"),
         /^maxAllocatedStorage 20 must be greater than allocatedStorage 20 \(InvalidParameterCombination\)$/,
       );
+    });
+
+    it("fails when maxAllocatedStorage is less than 10% above allocatedStorage (21 for 20)", async () => {
+      const { rules, g } = await fired(database({ primary: { maxAllocatedStorage: 21 } }));
+      assert.deepEqual(rules, ["rds-storage"]);
+      assert.match(
+        messages(g, "rds-storage"),
+        /^maxAllocatedStorage 21 must be at least 10% above allocatedStorage 20, i\.e\. ≥ 22 \(InvalidParameterCombination: The maximum allocated storage must be increased by at least 10 percent\)$/,
+      );
+    });
+
+    it("fails when maxAllocatedStorage 105 is less than 10% above allocatedStorage 100", async () => {
+      const { rules, g } = await fired(database({ primary: { allocatedStorage: 100, maxAllocatedStorage: 105 } }));
+      assert.deepEqual(rules, ["rds-storage"]);
+      assert.match(messages(g, "rds-storage"), /^maxAllocatedStorage 105 must be at least 10% above allocatedStorage 100, i\.e\. ≥ 110 /);
+    });
+
+    it("stays quiet on maxAllocatedStorage exactly 10% above allocatedStorage (22 for 20)", async () => {
+      const { rules } = await fired(database({ primary: { maxAllocatedStorage: 22 } }));
+      assert.deepEqual(rules, []);
     });
 
     it("fails when a primary has no allocatedStorage", async () => {
@@ -364,6 +395,18 @@ describe("AWS database rules", () => {
       assert.match(messages(g, "rds-windows"), /^backupWindow "3:00-03:30" must be hh:mm-hh:mm in UTC$/);
     });
 
+    it("fails when the backup window has a third part (03:00-03:30-09:00)", async () => {
+      const { rules, g } = await fired(database({ primary: { backupWindow: "03:00-03:30-09:00" } }));
+      assert.deepEqual(rules, ["rds-windows"]);
+      assert.match(messages(g, "rds-windows"), /^backupWindow "03:00-03:30-09:00" must be hh:mm-hh:mm in UTC$/);
+    });
+
+    it("fails when the maintenance window has a third part", async () => {
+      const { rules, g } = await fired(database({ primary: { maintenanceWindow: "sun:04:00-sun:05:00-mon:00:00" } }));
+      assert.deepEqual(rules, ["rds-windows"]);
+      assert.match(messages(g, "rds-windows"), /^maintenanceWindow "sun:04:00-sun:05:00-mon:00:00" must be ddd:hh:mm-ddd:hh:mm in UTC$/);
+    });
+
     it("fails when the backup window is shorter than 30 minutes", async () => {
       const { rules, g } = await fired(database({ primary: { backupWindow: "03:00-03:29" } }));
       assert.deepEqual(rules, ["rds-windows"]);
@@ -408,6 +451,11 @@ describe("AWS database rules", () => {
       assert.deepEqual(rules, []);
     });
 
+    it("stays quiet on capitalised day names, which the provider lower-cases", async () => {
+      const { rules } = await fired(database({ primary: { maintenanceWindow: "Sun:04:00-SUN:05:00" } }));
+      assert.deepEqual(rules, []);
+    });
+
     it("stays quiet when maintenance sun:23:30-mon:00:30 wraps the week end clear of backup 01:00-01:30", async () => {
       const { rules } = await fired(database({ primary: { backupWindow: "01:00-01:30", maintenanceWindow: "sun:23:30-mon:00:30" } }));
       assert.deepEqual(rules, []);
@@ -434,6 +482,26 @@ describe("AWS database rules", () => {
       assert.deepEqual(rules, ["rds-instance-options"]);
       assert.deepEqual(subjects(g, "rds-instance-options"), ["replica"]);
       assert.match(messages(g, "rds-instance-options"), /^instance class db\.x9\.huge is not offered for RDS for MySQL$/);
+    });
+
+    it("fails when the class is bigger than a Graviton family goes (db.r6g.24xlarge)", async () => {
+      const { rules, g } = await fired(database({ primary: { instanceClass: "db.r6g.24xlarge" } }));
+      assert.deepEqual(rules, ["rds-instance-options"]);
+      assert.match(messages(g, "rds-instance-options"), /^instance class db\.r6g\.24xlarge is not offered for RDS for MySQL$/);
+    });
+
+    it("stays quiet on db.r6g.12xlarge, db.r6g.16xlarge and db.m7i.24xlarge", async () => {
+      for (const instanceClass of ["db.r6g.12xlarge", "db.r6g.16xlarge", "db.m7i.24xlarge"]) {
+        const { rules } = await fired(database({ primary: { instanceClass } }));
+        assert.deepEqual(rules, [], instanceClass);
+      }
+    });
+
+    it("stays quiet on a replica of a non-MySQL source, as on the source itself", async () => {
+      const { rules } = await fired(
+        database({ primary: { engine: "postgres", instanceClass: "db.x9.huge" }, replica: { instanceClass: "db.x9.huge" } }),
+      );
+      assert.deepEqual(rules, []);
     });
 
     it("fails when caCertIdentifier is rds-ca-2019", async () => {

@@ -174,17 +174,17 @@ describe("AWS monitoring rules", () => {
   });
 
   describe("cloudwatch-alarm-period", () => {
-    it("fails when the period is 45 seconds (not 10, 30 or a multiple of 60)", async () => {
+    it("fails when the period is 45 seconds (not 10, 20, 30 or a multiple of 60)", async () => {
       const { rules, g } = await fired(withProbe(() => ({ period: 45 })));
       assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
       assert.deepEqual(subjects(g, "cloudwatch-alarm-period"), ["probe"]);
-      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 45 s is not 10, 30 or a multiple of 60$/);
+      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 45 s is not 10, 20, 30 or a multiple of 60$/);
     });
 
     it("fails when the period is 90 seconds (above a minute, not a whole number of minutes)", async () => {
       const { rules, g } = await fired(withProbe(() => ({ period: 90 })));
       assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
-      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 90 s is not 10, 30 or a multiple of 60$/);
+      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 90 s is not 10, 20, 30 or a multiple of 60$/);
     });
 
     it("fails when a metric query's period is 45 seconds", async () => {
@@ -199,13 +199,14 @@ describe("AWS monitoring rules", () => {
         })),
       );
       assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
-      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 45 s is not 10, 30 or a multiple of 60$/);
+      assert.match(messages(g, "cloudwatch-alarm-period"), /^period 45 s is not 10, 20, 30 or a multiple of 60$/);
     });
 
-    it("stays quiet for high-resolution periods of 10 and 30 seconds", async () => {
+    it("stays quiet for high-resolution periods of 10, 20 and 30 seconds", async () => {
       const { rules } = await fired(() => {
         const w = web();
         new aws.cloudwatch.MetricAlarm("ten", { ...probeArgs(w), period: 10 });
+        new aws.cloudwatch.MetricAlarm("twenty", { ...probeArgs(w), period: 20 });
         new aws.cloudwatch.MetricAlarm("thirty", { ...probeArgs(w), period: 30 });
       });
       assert.deepEqual(rules, []);
@@ -225,15 +226,50 @@ describe("AWS monitoring rules", () => {
       assert.deepEqual(rules, []);
     });
 
-    it("fails when period × evaluationPeriods exceeds one day", async () => {
-      const { rules, g } = await fired(withProbe(() => ({ period: 3600, evaluationPeriods: 25 })));
+    it("fails when period × evaluationPeriods exceeds one day with a period under an hour", async () => {
+      const { rules, g } = await fired(withProbe(() => ({ period: 60, evaluationPeriods: 1441 })));
       assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
-      assert.match(messages(g, "cloudwatch-alarm-period"), /^period × evaluationPeriods is 90000 s; CloudWatch evaluates at most one day$/);
+      assert.match(messages(g, "cloudwatch-alarm-period"), /^period × evaluationPeriods is 86460 s; CloudWatch evaluates at most one day$/);
     });
 
-    it("stays quiet when period × evaluationPeriods is exactly one day", async () => {
-      const { rules } = await fired(withProbe(() => ({ period: 3600, evaluationPeriods: 24 })));
+    it("stays quiet when period × evaluationPeriods is exactly one day with a period under an hour", async () => {
+      const { rules } = await fired(withProbe(() => ({ period: 60, evaluationPeriods: 1440 })));
       assert.deepEqual(rules, []);
+    });
+
+    it("fails when period × evaluationPeriods exceeds seven days with an hourly period", async () => {
+      const { rules, g } = await fired(withProbe(() => ({ period: 3600, evaluationPeriods: 169 })));
+      assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
+      assert.match(
+        messages(g, "cloudwatch-alarm-period"),
+        /^period × evaluationPeriods is 608400 s; CloudWatch evaluates at most seven days$/,
+      );
+    });
+
+    it("stays quiet for an hourly period over more than one day (3600 × 25)", async () => {
+      const { rules } = await fired(withProbe(() => ({ period: 3600, evaluationPeriods: 25 })));
+      assert.deepEqual(rules, []);
+    });
+
+    it("stays quiet when period × evaluationPeriods is exactly seven days with an hourly period", async () => {
+      const { rules } = await fired(withProbe(() => ({ period: 3600, evaluationPeriods: 168 })));
+      assert.deepEqual(rules, []);
+    });
+
+    it("fails when a metric query's period × evaluationPeriods exceeds one day", async () => {
+      const { rules, g } = await fired(
+        withProbe((w) => ({
+          statistic: undefined,
+          period: undefined,
+          namespace: undefined,
+          metricName: undefined,
+          dimensions: undefined,
+          evaluationPeriods: 289,
+          metricQueries: metricQueries(w, 300),
+        })),
+      );
+      assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
+      assert.match(messages(g, "cloudwatch-alarm-period"), /^period × evaluationPeriods is 86700 s; CloudWatch evaluates at most one day$/);
     });
 
     it("fails when evaluationPeriods is 0", async () => {
@@ -254,14 +290,14 @@ describe("AWS monitoring rules", () => {
     });
 
     it("reports each broken period condition of one alarm", async () => {
-      const { rules, g } = await fired(withProbe(() => ({ period: 4000, evaluationPeriods: 30, datapointsToAlarm: 31 })));
+      const { rules, g } = await fired(withProbe(() => ({ period: 4000, evaluationPeriods: 152, datapointsToAlarm: 153 })));
       assert.deepEqual(rules, ["cloudwatch-alarm-period"]);
       assert.deepEqual(
         g.rejections.map((r) => r.message),
         [
-          "period 4000 s is not 10, 30 or a multiple of 60",
-          "period × evaluationPeriods is 120000 s; CloudWatch evaluates at most one day",
-          "datapointsToAlarm 31 exceeds evaluationPeriods 30",
+          "period 4000 s is not 10, 20, 30 or a multiple of 60",
+          "period × evaluationPeriods is 608000 s; CloudWatch evaluates at most seven days",
+          "datapointsToAlarm 153 exceeds evaluationPeriods 152",
         ],
       );
     });
@@ -521,10 +557,51 @@ describe("AWS monitoring rules", () => {
       );
     });
 
-    it("fails when the recover action is in okActions", async () => {
-      const { rules, g } = await fired(withProbe((w) => ({ ...recoverAlarm(w), okActions: [RECOVER] })));
+    it("stays quiet for the recover action in okActions and insufficientDataActions (the API lists EC2 actions for every state)", async () => {
+      const { rules } = await fired(withProbe((w) => ({ ...recoverAlarm(w), okActions: [RECOVER], insufficientDataActions: [RECOVER] })));
+      assert.deepEqual(rules, []);
+    });
+
+    it("fails when the recover action in okActions is on a CPUUtilization alarm", async () => {
+      const { rules, g } = await fired(withProbe(() => ({ okActions: [RECOVER] })));
       assert.deepEqual(rules, ["cloudwatch-alarm-actions"]);
-      assert.match(messages(g, "cloudwatch-alarm-actions"), /^okActions: the EC2 recover action belongs in alarmActions$/);
+      assert.match(
+        messages(g, "cloudwatch-alarm-actions"),
+        /^okActions: the EC2 recover action works only on StatusCheckFailed_System alarms$/,
+      );
+    });
+
+    it("fails when an SNS topic action is in another region", async () => {
+      const topic = "arn:aws:sns:us-west-2:123456789012:alerts";
+      const { rules, g } = await fired(withProbe(() => ({ alarmActions: [topic] })));
+      assert.deepEqual(rules, ["cloudwatch-alarm-actions"]);
+      assert.equal(
+        messages(g, "cloudwatch-alarm-actions"),
+        "alarmActions: arn:aws:sns:us-west-2:123456789012:alerts is for region us-west-2, but the alarm is in us-east-1",
+      );
+    });
+
+    it("fails when a stop action is for another region", async () => {
+      const { rules, g } = await fired(withProbe(() => ({ okActions: ["arn:aws:automate:eu-west-1:ec2:stop"] })));
+      assert.deepEqual(rules, ["cloudwatch-alarm-actions"]);
+      assert.equal(
+        messages(g, "cloudwatch-alarm-actions"),
+        "okActions: arn:aws:automate:eu-west-1:ec2:stop is for region eu-west-1, but the alarm is in us-east-1",
+      );
+    });
+
+    it("fails when an SWF EC2 action is for another region", async () => {
+      const swf = "arn:aws:swf:us-west-2:123456789012:action/actions/AWS_EC2.InstanceId.Reboot/1.0";
+      const { rules, g } = await fired(withProbe(() => ({ alarmActions: [swf] })));
+      assert.deepEqual(rules, ["cloudwatch-alarm-actions"]);
+      assert.equal(messages(g, "cloudwatch-alarm-actions"), `alarmActions: ${swf} is for region us-west-2, but the alarm is in us-east-1`);
+    });
+
+    it("fails when an SWF action is not one of the EC2 stop, terminate or reboot actions", async () => {
+      const swf = "arn:aws:swf:us-east-1:123456789012:action/actions/AWS_EC2.InstanceId.Hibernate/1.0";
+      const { rules, g } = await fired(withProbe(() => ({ alarmActions: [swf] })));
+      assert.deepEqual(rules, ["cloudwatch-alarm-actions"]);
+      assert.equal(messages(g, "cloudwatch-alarm-actions"), `alarmActions: ${swf} is not an EC2 action CloudWatch knows`);
     });
 
     it("fails when an action is an SQS queue, not an SNS, Auto Scaling, Systems Manager or Lambda ARN", async () => {
@@ -560,7 +637,7 @@ describe("AWS monitoring rules", () => {
       assert.deepEqual(rules, []);
     });
 
-    it("stays quiet for stop, reboot and terminate actions, and Auto Scaling, Systems Manager and Lambda ARNs", async () => {
+    it("stays quiet for stop, reboot and terminate actions (automate and SWF forms), and Auto Scaling, Systems Manager and Lambda ARNs", async () => {
       const { rules } = await fired(
         withProbe((w) => ({
           alarmActions: [
@@ -571,8 +648,14 @@ describe("AWS monitoring rules", () => {
             "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:0b6d4c7f-1234-4c3a-9a2e-0123456789ab:autoScalingGroupName/web:policyName/out",
             "arn:aws:ssm:us-east-1:123456789012:opsitem:3#CATEGORY=Availability",
             "arn:aws:lambda:us-east-1:123456789012:function:page-oncall",
+            "arn:aws:ssm-incidents::123456789012:response-plan/web-outage",
           ],
-          okActions: [w.topic.arn],
+          okActions: [
+            w.topic.arn,
+            "arn:aws:swf:us-east-1:123456789012:action/actions/AWS_EC2.InstanceId.Stop/1.0",
+            "arn:aws:swf:us-east-1:123456789012:action/actions/AWS_EC2.InstanceId.Terminate/1.0",
+            "arn:aws:swf:us-east-1:123456789012:action/actions/AWS_EC2.InstanceId.Reboot/1.0",
+          ],
         })),
       );
       assert.deepEqual(rules, []);

@@ -167,6 +167,46 @@ describe("AWS rules", () => {
       );
     });
 
+    it("fails when a dashboard name has a space or runs past 255 characters", async () => {
+      const { rules, g } = await fired(() => {
+        new aws.cloudwatch.Dashboard("spaced", { dashboardName: "web tier", dashboardBody: "{}" });
+        new aws.cloudwatch.Dashboard("long", { dashboardName: "d".repeat(256), dashboardBody: "{}" });
+      });
+      assert.deepEqual(rules, ["physical-name-limits"]);
+      assert.deepEqual(
+        g.rejections.map((r) => r.message),
+        [
+          'dashboard name "web tier" (given) has characters the service refuses (^[A-Za-z0-9_-]+$)',
+          `dashboard name "${"d".repeat(256)}" (given) is 256 characters; the limit is 255. Shorten the dashboardName to at most 255 characters`,
+        ],
+      );
+    });
+
+    it("fails when a KMS alias has a character KMS refuses or takes the reserved alias/aws/ prefix", async () => {
+      const { rules, g } = await fired(() => {
+        new aws.kms.Alias("dotted", { name: "alias/web-infra-feature.x-logs", targetKeyId: "k" });
+        new aws.kms.Alias("reserved", { name: "alias/aws/logs", targetKeyId: "k" });
+        new aws.kms.Alias("fine", { name: "alias/team/web-infra_logs", targetKeyId: "k" });
+      });
+      assert.deepEqual(rules, ["physical-name-limits"]);
+      assert.deepEqual(
+        g.rejections.map((r) => r.message),
+        [
+          'KMS alias name "alias/web-infra-feature.x-logs" (given) has characters the service refuses (^alias\\/(?!aws\\/)[A-Za-z0-9/_-]+$)',
+          'KMS alias name "alias/aws/logs" (given) has characters the service refuses (^alias\\/(?!aws\\/)[A-Za-z0-9/_-]+$)',
+        ],
+      );
+    });
+
+    it("stays quiet for a 255-character dashboard name of letters, digits, dashes and underscores, and keeps it as given", async () => {
+      const name = `web-tier_prod-2-${"d".repeat(239)}`;
+      const { rules, g } = await fired(() => {
+        new aws.cloudwatch.Dashboard("web", { dashboardName: name, dashboardBody: "{}" });
+      });
+      assert.deepEqual(rules, []);
+      assert.equal(g.get("aws:cloudwatch/dashboard:Dashboard", "web").state["dashboardName"], name);
+    });
+
     it("stays quiet at exactly 24 characters of logical name (24 + 8 = 32)", async () => {
       const { rules } = await fired(() => {
         const { subnet } = publicNetwork({ secondSubnet: "10.0.1.0/24" });

@@ -174,14 +174,17 @@ export const RDS_MYSQL_VERSIONS: ReadonlySet<string> = new Set([
 export const RDS_INSTANCE_CLASSES: Readonly<Record<string, { performanceInsights: boolean }>> = (() => {
   const out: Record<string, { performanceInsights: boolean }> = {};
   const burstable = ["t3", "t4g"];
-  const fixed = ["m5", "m6g", "m6i", "m7g", "m7i", "r5", "r6g", "r6i", "r7g", "r7i"];
+  const graviton = ["m6g", "m7g", "r6g", "r7g"];
+  const intel = ["m5", "m6i", "m7i", "r5", "r6i", "r7i"];
+  const sizes = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"];
   for (const f of burstable) {
     for (const size of ["micro", "small", "medium", "large", "xlarge", "2xlarge"]) {
       out[`db.${f}.${size}`] = { performanceInsights: !["micro", "small"].includes(size) };
     }
   }
-  for (const f of fixed)
-    for (const size of ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"]) out[`db.${f}.${size}`] = { performanceInsights: true };
+  for (const f of graviton) for (const size of sizes) out[`db.${f}.${size}`] = { performanceInsights: true };
+  // The Graviton families stop at 16xlarge; the Intel ones go on to 24xlarge.
+  for (const f of intel) for (const size of [...sizes, "24xlarge"]) out[`db.${f}.${size}`] = { performanceInsights: true };
   return out;
 })();
 

@@ -14,6 +14,8 @@ export interface AutoNameSpec {
   lower?: boolean;
   /** The property that, when set, replaces auto-naming with prefix + random suffix. */
   prefixProp?: string;
+  /** The name property is required: the provider never generates one, so neither does the mock. */
+  required?: boolean;
   /** Characters the service accepts in the name, for the naming rule. */
   pattern?: RegExp;
   /** What the service calls the name, for messages. */
@@ -87,6 +89,14 @@ export const AUTONAME: Readonly<Record<string, AutoNameSpec>> = {
   },
   "aws:cloudwatch/logGroup:LogGroup": { prop: "name", max: 512, prefixProp: "namePrefix", label: "log group name" },
   "aws:cloudwatch/metricAlarm:MetricAlarm": { prop: "name", max: 255, label: "alarm name" },
+  // PutDashboard DashboardName: up to 255 of A-Z, a-z, 0-9, "-" and "_".
+  "aws:cloudwatch/dashboard:Dashboard": {
+    prop: "dashboardName",
+    max: 255,
+    required: true,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    label: "dashboard name",
+  },
   "aws:sns/topic:Topic": {
     prop: "name",
     max: 256,
@@ -97,7 +107,14 @@ export const AUTONAME: Readonly<Record<string, AutoNameSpec>> = {
   "aws:secretsmanager/secret:Secret": { prop: "name", max: 512, prefixProp: "namePrefix", label: "secret name" },
   "aws:ssm/parameter:Parameter": { prop: "name", max: 2048, label: "SSM parameter name" },
   "aws:wafv2/webAcl:WebAcl": { prop: "name", max: 128, prefixProp: "namePrefix", label: "web ACL name" },
-  "aws:kms/alias:Alias": { prop: "name", max: 256, prefixProp: "namePrefix", label: "KMS alias name" },
+  // CreateAlias: "alias/" then letters, digits, /, _ and -; the alias/aws/ prefix is reserved for AWS managed keys.
+  "aws:kms/alias:Alias": {
+    prop: "name",
+    max: 256,
+    prefixProp: "namePrefix",
+    pattern: /^alias\/(?!aws\/)[A-Za-z0-9/_-]+$/,
+    label: "KMS alias name",
+  },
 };
 
 /** Deterministic pseudo-random text for one run: the same seed always gives the same value. */
@@ -130,12 +147,13 @@ export function stableUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The physical name the provider would give: the explicit one, prefix + 26 random, or logical + "-" + 7 random. */
+/** The physical name the provider would give: the explicit one, prefix + 26 random, or logical + "-" + 7 random (none when the name is required). */
 export function physicalName(type: string, logicalName: string, inputs: Record<string, unknown>, seed: string): string | undefined {
   const spec = AUTONAME[type];
   if (!spec) return undefined;
   const explicit = inputs[spec.prop];
   if (typeof explicit === "string" && explicit !== "") return explicit;
+  if (spec.required) return undefined;
   const prefix = spec.prefixProp ? inputs[spec.prefixProp] : undefined;
   const generated = typeof prefix === "string" ? `${prefix}${stableDigits(seed, 26)}` : `${logicalName}-${stableHex(seed, 7)}`;
   return spec.lower ? generated.toLowerCase() : generated;

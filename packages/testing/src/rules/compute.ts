@@ -65,17 +65,24 @@ export const deregistrationDelay: AwsRule = resourceRule(
 );
 
 const ALGORITHMS = ["round_robin", "least_outstanding_requests", "weighted_random"];
+/** Algorithms that have no slow start mode (ALB user guide, "Slow start mode"). */
+const NO_SLOW_START = ["least_outstanding_requests", "weighted_random"];
 export const targetGroupAlgorithm: AwsRule = resourceRule(
   "target-group-algorithm",
-  "load_balancing.algorithm.type is round_robin, least_outstanding_requests or weighted_random; slow start is not supported with least_outstanding_requests",
+  "load_balancing.algorithm.type is round_robin, least_outstanding_requests or weighted_random; slowStart is 0 or 30–900 seconds, and only round_robin supports slow start",
   TARGET_GROUP,
   (tg) => {
     const algo = tg.inputs["loadBalancingAlgorithmType"];
     if (algo !== undefined && !ALGORITHMS.includes(String(algo))) {
       return `loadBalancingAlgorithmType ${JSON.stringify(algo)} is not one of ${ALGORITHMS.join(", ")}`;
     }
-    if (algo === "least_outstanding_requests" && (num(tg.inputs["slowStart"]) ?? 0) > 0) {
-      return "slowStart cannot be combined with least_outstanding_requests";
+    const slowStart = num(tg.inputs["slowStart"]);
+    // Provider validation: Any(IntBetween(0, 0), IntBetween(30, 900)).
+    if (slowStart !== undefined && slowStart !== 0 && !inRange(slowStart, 30, 900)) {
+      return `slowStart ${slowStart} must be 0 (off) or 30–900 seconds`;
+    }
+    if (NO_SLOW_START.includes(String(algo)) && (slowStart ?? 0) > 0) {
+      return `slowStart cannot be combined with ${String(algo)}`;
     }
     return undefined;
   },
@@ -352,7 +359,7 @@ export function policyStatements(policy: unknown): Statement[] {
     }
   }
   const statements = (doc as { Statement?: unknown } | undefined)?.Statement;
-  return ([statements].flat().filter((s) => typeof s === "object" && s !== null) as Statement[]) ?? [];
+  return [statements].flat().filter((s) => typeof s === "object" && s !== null) as Statement[];
 }
 
 function matchesAny(patterns: unknown, value: string, caseInsensitive = false): boolean {

@@ -7,18 +7,18 @@ const SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
 const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 
 /** The source of a read replica, given by identifier or ARN. */
-export function replicaSource(db: CapturedResource, graph: StackGraph): CapturedResource | undefined {
+function replicaSource(db: CapturedResource, graph: StackGraph): CapturedResource | undefined {
   const ref = db.inputs["replicateSourceDb"];
   if (ref === undefined) return undefined;
   return graph.ofType(DB).find((d) => d.state["identifier"] === ref || d.state["arn"] === ref);
 }
 
-/** An instance's engine version: its own, or its source's for a replica. */
-function engineVersionOf(db: CapturedResource, graph: StackGraph): string | undefined {
-  const own = db.inputs["engineVersion"];
+/** An instance's own string input, or for a replica that leaves it out, its source's (a replica follows its source's engine). */
+function inherited(db: CapturedResource, graph: StackGraph, key: "engine" | "engineVersion"): string | undefined {
+  const own = db.inputs[key];
   if (typeof own === "string") return own;
   const source = replicaSource(db, graph);
-  return source ? engineVersionOf(source, graph) : undefined;
+  return source ? inherited(source, graph, key) : undefined;
 }
 
 export const replicaSourceBackups: AwsRule = resourceRule(
@@ -73,15 +73,15 @@ export const masterPassword: AwsRule = resourceRule(
 
 export const identifierRule: AwsRule = resourceRule(
   "rds-identifier",
-  "A DB instance identifier is 1–63 letters, digits or hyphens, starts with a letter, has no '--' and does not end with a hyphen",
+  "A DB instance identifier holds lowercase letters, digits and hyphens, starts with a letter, has no '--' and does not end with a hyphen (the provider's validIdentifier); physical-name-limits checks its 63-character limit",
   [DB],
   (db) => {
     const id = db.state["identifier"];
     if (typeof id !== "string") return undefined;
     const out: string[] = [];
-    if (id.length > 63) out.push(`identifier "${id}" is ${id.length} characters; the limit is 63`);
+    // An upper-case first letter is reported once, by the character check below.
     if (!/^[A-Za-z]/.test(id)) out.push(`identifier "${id}" must start with a letter`);
-    if (/[^A-Za-z0-9-]/.test(id)) out.push(`identifier "${id}" may hold only letters, digits and hyphens`);
+    if (/[^a-z0-9-]/.test(id)) out.push(`identifier "${id}" may hold only lowercase letters, digits and hyphens`);
     if (id.includes("--") || id.endsWith("-")) out.push(`identifier "${id}" may not contain two consecutive hyphens or end with one`);
     return out;
   },
@@ -95,7 +95,7 @@ export const parameterGroupFamily: AwsRule = resourceRule(
     const name = db.inputs["parameterGroupName"];
     if (name === undefined) return undefined;
     const group = graph.ofType(PARAMETER_GROUP).find((g) => g.state["name"] === name);
-    const version = engineVersionOf(db, graph);
+    const version = inherited(db, graph, "engineVersion");
     if (!group || !version) return undefined;
     const [major, minor] = version.split(".");
     const expected = `mysql${major}.${minor}`;
@@ -107,7 +107,7 @@ export const parameterGroupFamily: AwsRule = resourceRule(
 
 export const storage: AwsRule = resourceRule(
   "rds-storage",
-  "General-purpose storage for MySQL is 20–65536 GiB (io1/io2 from 100), and the autoscaling ceiling must exceed the allocation",
+  "General-purpose storage for MySQL is 20–65536 GiB (io1/io2 from 100), and the autoscaling ceiling must be at least 10% above the allocation",
   [DB],
   (db) => {
     if (db.inputs["replicateSourceDb"] !== undefined) return undefined;
@@ -122,8 +122,15 @@ export const storage: AwsRule = resourceRule(
       if (allocated < min || allocated > 65536)
         out.push(`allocatedStorage ${allocated} GiB is outside ${type}'s ${min}–65536 GiB for MySQL`);
     }
-    if (max !== undefined && max !== 0 && allocated !== undefined && max <= allocated) {
-      out.push(`maxAllocatedStorage ${max} must be greater than allocatedStorage ${allocated} (InvalidParameterCombination)`);
+    if (max !== undefined && max !== 0 && allocated !== undefined) {
+      // Integer arithmetic: in floating point 20 * 1.1 is 22.000000000000004, which would round up to 23.
+      const floor = Math.ceil((allocated * 11) / 10);
+      if (max <= allocated)
+        out.push(`maxAllocatedStorage ${max} must be greater than allocatedStorage ${allocated} (InvalidParameterCombination)`);
+      else if (max < floor)
+        out.push(
+          `maxAllocatedStorage ${max} must be at least 10% above allocatedStorage ${allocated}, i.e. ≥ ${floor} (InvalidParameterCombination: The maximum allocated storage must be increased by at least 10 percent)`,
+        );
     }
     return out;
   },
@@ -156,17 +163,15 @@ export const subnetGroupAzs: AwsRule = resourceRule(
 );
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/** `[ddd:]hh:mm` as minutes since Monday 00:00 (a daily time counts from Monday). */
-function toMinutes(t: string): number | undefined {
-  const m = /^(?:(mon|tue|wed|thu|fri|sat|sun):)?([01]\d|2[0-3]):([0-5]\d)$/.exec(t);
-  if (!m) return undefined;
-  return (m[1] ? DAYS.indexOf(m[1]) : 0) * 1440 + Number(m[2]) * 60 + Number(m[3]);
-}
+const TIME = "([01]\\d|2[0-3]):([0-5]\\d)";
+const DAY = `(${DAYS.join("|")})`;
+// The provider's validators anchor the whole value, so "03:00-03:30-09:00" is refused.
+const DAILY = new RegExp(`^${TIME}-${TIME}$`);
+const WEEKLY = new RegExp(`^${DAY}:${TIME}-${DAY}:${TIME}$`);
 
 export const windows: AwsRule = resourceRule(
   "rds-windows",
-  "Backup window hh:mm-hh:mm of at least 30 minutes, maintenance window ddd:hh:mm-ddd:hh:mm of at least 30 minutes, and the two may not overlap (InvalidParameterValue)",
+  "Backup window hh:mm-hh:mm of at least 30 minutes, maintenance window ddd:hh:mm-ddd:hh:mm (day names in any case) of at least 30 minutes, and the two may not overlap (InvalidParameterValue)",
   [DB],
   (db) => {
     const out: string[] = [];
@@ -175,20 +180,23 @@ export const windows: AwsRule = resourceRule(
     let daily: [number, number] | undefined;
     let weekly: [number, number] | undefined;
     if (typeof backup === "string") {
-      const [a, b] = backup.split("-").map((x) => (/^\d\d:\d\d$/.test(x) ? toMinutes(x) : undefined));
-      if (a === undefined || b === undefined) out.push(`backupWindow "${backup}" must be hh:mm-hh:mm in UTC`);
+      const m = DAILY.exec(backup);
+      if (!m) out.push(`backupWindow "${backup}" must be hh:mm-hh:mm in UTC`);
       else {
+        const [a, b] = [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
         daily = [a, a + ((b - a + 1440) % 1440)];
         if (daily[1] - daily[0] < 30) out.push(`backupWindow "${backup}" must last at least 30 minutes`);
       }
     }
     if (typeof maintenance === "string") {
-      const [a, b] = maintenance
-        .toLowerCase()
-        .split("-")
-        .map((x) => (/^[a-z]{3}:\d\d:\d\d$/.test(x) ? toMinutes(x) : undefined));
-      if (a === undefined || b === undefined) out.push(`maintenanceWindow "${maintenance}" must be ddd:hh:mm-ddd:hh:mm in UTC`);
+      // The provider lower-cases the day names before checking them.
+      const m = WEEKLY.exec(maintenance.toLowerCase());
+      if (!m) out.push(`maintenanceWindow "${maintenance}" must be ddd:hh:mm-ddd:hh:mm in UTC`);
       else {
+        const [a, b] = [
+          DAYS.indexOf(m[1]) * 1440 + Number(m[2]) * 60 + Number(m[3]),
+          DAYS.indexOf(m[4]) * 1440 + Number(m[5]) * 60 + Number(m[6]),
+        ];
         weekly = [a, a + ((b - a + 10080) % 10080)];
         if (weekly[1] - weekly[0] < 30) out.push(`maintenanceWindow "${maintenance}" must last at least 30 minutes`);
       }
@@ -214,8 +222,7 @@ export const instanceOptions: AwsRule = resourceRule(
   (db, graph) => {
     const out: string[] = [];
     const replica = db.inputs["replicateSourceDb"] !== undefined;
-    const engine = replica ? replicaSource(db, graph)?.inputs["engine"] : db.inputs["engine"];
-    if (!replica && engine !== "mysql") return undefined;
+    if (inherited(db, graph, "engine") !== "mysql") return undefined;
     const version = db.inputs["engineVersion"];
     if (!replica && (typeof version !== "string" || !RDS_MYSQL_VERSIONS.has(version))) {
       out.push(`Cannot find version ${String(version)} for mysql (InvalidParameterCombination)`);

@@ -21,23 +21,29 @@ const MISSING = ["breaching", "notBreaching", "ignore", "missing"];
 
 export const alarmPeriod: AwsRule = resourceRule(
   "cloudwatch-alarm-period",
-  "An alarm period is 10, 30 or a multiple of 60 seconds, and period × evaluationPeriods is at most one day; datapointsToAlarm ≤ evaluationPeriods (PutMetricAlarm ValidationError)",
+  "An alarm period is 10, 20, 30 or a multiple of 60 seconds; period × evaluationPeriods is at most one day, or seven days when the period is an hour or more; datapointsToAlarm ≤ evaluationPeriods (PutMetricAlarm ValidationError)",
   [ALARM],
   (a) => {
     const out: string[] = [];
     const periods = [
       a.inputs["period"],
       ...((a.inputs["metricQueries"] as { metric?: { period?: unknown } }[] | undefined) ?? []).map((q) => q.metric?.period),
-    ].map(num);
+    ]
+      .map(num)
+      .filter((p): p is number => p !== undefined);
     for (const p of periods) {
-      if (p === undefined) continue;
-      if (!(p === 10 || p === 30 || (p > 0 && p % 60 === 0))) out.push(`period ${p} s is not 10, 30 or a multiple of 60`);
+      if (!(p === 10 || p === 20 || p === 30 || (p > 0 && p % 60 === 0))) out.push(`period ${p} s is not 10, 20, 30 or a multiple of 60`);
     }
     const evaluations = num(a.inputs["evaluationPeriods"]);
     if (evaluations === undefined || evaluations < 1) out.push("evaluationPeriods must be at least 1");
-    const period = num(a.inputs["period"]);
-    if (period !== undefined && evaluations !== undefined && period * evaluations > 86400) {
-      out.push(`period × evaluationPeriods is ${period * evaluations} s; CloudWatch evaluates at most one day`);
+    // A metric-math alarm has no period of its own: its queries' longest period sets the evaluation window.
+    const period = periods.length ? Math.max(...periods) : undefined;
+    if (period !== undefined && evaluations !== undefined) {
+      // PutMetricAlarm EvaluationPeriods: at most 86,400 s in total below a one-hour period, 604,800 s from one hour up.
+      const [limit, span] = period >= 3600 ? [604800, "seven days"] : [86400, "one day"];
+      if (period * evaluations > limit) {
+        out.push(`period × evaluationPeriods is ${period * evaluations} s; CloudWatch evaluates at most ${span}`);
+      }
     }
     const datapoints = num(a.inputs["datapointsToAlarm"]);
     if (datapoints !== undefined && evaluations !== undefined && datapoints > evaluations) {
@@ -114,26 +120,36 @@ export const alarmDimensions: AwsRule = resourceRule(
   },
 );
 
+/** Services CloudWatch invokes from an alarm besides the EC2 actions (PutMetricAlarm AlarmActions). */
+const ACTION_SERVICES = ["sns", "autoscaling", "ssm", "ssm-incidents", "lambda"];
+
 export const alarmActions: AwsRule = resourceRule(
   "cloudwatch-alarm-actions",
-  "Alarm actions are SNS topics, or the EC2 recover action of the alarm's own region on a StatusCheckFailed_System alarm (ValidationError: Invalid EC2 action)",
+  "Alarm, OK and insufficient-data actions are SNS topics, Auto Scaling policies, Systems Manager, Lambda or EC2 stop/terminate/reboot/recover actions of the alarm's own region; recover only on a StatusCheckFailed_System alarm (ValidationError: Invalid EC2 action)",
   [ALARM],
   (a, graph) => {
     const out: string[] = [];
     for (const key of ["alarmActions", "okActions", "insufficientDataActions"]) {
       for (const action of (a.inputs[key] as unknown[] | undefined) ?? []) {
         const arn = String(action);
-        const recover = /^arn:aws[a-z-]*:automate:([a-z0-9-]+):ec2:recover$/.exec(arn);
-        if (recover) {
-          if (recover[1] !== graph.region) out.push(`${key}: ${arn} is for region ${recover[1]}, but the alarm is in ${graph.region}`);
-          if (a.inputs["metricName"] !== "StatusCheckFailed_System")
-            out.push(`${key}: the EC2 recover action works only on StatusCheckFailed_System alarms`);
-          if (key !== "alarmActions") out.push(`${key}: the EC2 recover action belongs in alarmActions`);
-        } else if (/^arn:aws[a-z-]*:automate:/.test(arn)) {
-          if (!/:ec2:(stop|terminate|reboot)$/.test(arn)) out.push(`${key}: ${arn} is not an EC2 action CloudWatch knows`);
-        } else if (!/^arn:aws[a-z-]*:(sns|autoscaling|ssm|ssm-incidents|lambda):/.test(arn)) {
+        const parts = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):/.exec(arn);
+        const [service, region] = parts ? [parts[1], parts[2]] : ["", ""];
+        if (service === "automate") {
+          if (/:ec2:recover$/.test(arn)) {
+            if (a.inputs["metricName"] !== "StatusCheckFailed_System")
+              out.push(`${key}: the EC2 recover action works only on StatusCheckFailed_System alarms`);
+          } else if (!/:ec2:(stop|terminate|reboot)$/.test(arn)) out.push(`${key}: ${arn} is not an EC2 action CloudWatch knows`);
+        } else if (service === "swf") {
+          // The older form of the EC2 actions, still listed in the PutMetricAlarm API reference.
+          if (!/:action\/actions\/AWS_EC2\.InstanceId\.(Stop|Terminate|Reboot)\/1\.0$/.test(arn))
+            out.push(`${key}: ${arn} is not an EC2 action CloudWatch knows`);
+        } else if (!ACTION_SERVICES.includes(service)) {
           out.push(`${key}: ${arn} is not an SNS topic, Auto Scaling policy, Systems Manager or Lambda ARN`);
+          continue;
         }
+        // CloudWatch refuses an action in another region; an empty region (Incident Manager response plans) is global.
+        if (region !== "" && region !== graph.region)
+          out.push(`${key}: ${arn} is for region ${region}, but the alarm is in ${graph.region}`);
       }
     }
     return out;
