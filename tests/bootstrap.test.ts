@@ -16,13 +16,9 @@ const PROJECT_DIR = join(ROOT, "stacks/bootstrap");
 const REPO = "example-org/web-infra";
 const ACCOUNT = "123456789012";
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const PREVIEW_SUBJECTS = [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`];
-const DEPLOY_SUBJECTS = [
-  `repo:${REPO}:ref:refs/heads/main`,
-  `repo:${REPO}:environment:dev`,
-  `repo:${REPO}:environment:staging`,
-  `repo:${REPO}:environment:prod`,
-];
+const PREVIEW_SUBJECTS = [`repo:${REPO}:pull_request`];
+const DRIFT_SUBJECTS = [`repo:${REPO}:ref:refs/heads/main`];
+const DEPLOY_SUBJECTS = [`repo:${REPO}:environment:dev`, `repo:${REPO}:environment:staging`, `repo:${REPO}:environment:prod`];
 
 const project = parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
   name: string;
@@ -54,14 +50,20 @@ function expectedTrust(subjects: string[]) {
   };
 }
 
-function stateStatements(bucketArn: string, keyArn: string) {
+function stateStatements(bucketArn: string, keyArn: string, mode: "read" | "write") {
+  const write = mode === "write";
   return [
-    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/*` },
+    {
+      Sid: "StateObjects",
+      Effect: "Allow",
+      Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : "s3:GetObject",
+      Resource: `${bucketArn}/*`,
+    },
     { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
     {
       Sid: "StateKey",
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"],
       Resource: keyArn,
     },
   ];
@@ -165,13 +167,13 @@ describe("bootstrap stack: admin", () => {
     assert.deepEqual(g.rejections, []);
   });
 
-  it("creates exactly the OIDC provider, the state backend and two roles", async () => {
+  it("creates exactly the OIDC provider, the state backend and three roles", async () => {
     const g = await admin();
     assert.deepEqual(g.counts(), {
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-      "aws:iam/role:Role": 2,
-      "aws:iam/rolePolicy:RolePolicy": 3,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 2,
+      "aws:iam/role:Role": 3,
+      "aws:iam/rolePolicy:RolePolicy": 5,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
       "aws:kms/alias:Alias": 1,
       "aws:kms/key:Key": 1,
       "aws:s3/bucket:Bucket": 1,
@@ -188,6 +190,7 @@ describe("bootstrap stack: admin", () => {
         "pulumi:pulumi:Stack web-infra-bootstrap-admin",
         "web-infra:bootstrap:StateBackend web-infra-state",
         "web-infra:bootstrap:GithubActionsRole web-infra-preview",
+        "web-infra:bootstrap:GithubActionsRole web-infra-drift",
         "web-infra:bootstrap:GithubActionsRole web-infra-deploy",
       ],
     );
@@ -201,14 +204,21 @@ describe("bootstrap stack: admin", () => {
     assert.equal(provider.state["arn"], OIDC_ARN);
   });
 
-  it("lets only this repository's pull_request runs (and the nightly drift check on main) assume the preview role", async () => {
+  it("lets only this repository's pull_request runs assume the preview role", async () => {
     const g = await admin();
     const policy = String(g.get("aws:iam/role:Role", "web-infra-preview").inputs["assumeRolePolicy"]);
     assert.deepEqual(json(policy), expectedTrust(PREVIEW_SUBJECTS));
     assert.deepEqual(checkGithubTrust(policy, REPO), []);
   });
 
-  it("lets only main and the deploy environments of this repository assume the deploy role", async () => {
+  it("lets only runs on this repository's main branch (the nightly drift check) assume the drift role", async () => {
+    const g = await admin();
+    const policy = String(g.get("aws:iam/role:Role", "web-infra-drift").inputs["assumeRolePolicy"]);
+    assert.deepEqual(json(policy), expectedTrust(DRIFT_SUBJECTS));
+    assert.deepEqual(checkGithubTrust(policy, REPO), []);
+  });
+
+  it("lets only the deploy environments of this repository assume the deploy role, never a bare run on main", async () => {
     const g = await admin();
     const policy = String(g.get("aws:iam/role:Role", "web-infra-deploy").inputs["assumeRolePolicy"]);
     assert.deepEqual(json(policy), expectedTrust(DEPLOY_SUBJECTS));
@@ -281,7 +291,7 @@ describe("bootstrap stack: admin", () => {
     assert.deepEqual([alias.inputs["name"], alias.inputs["targetKeyId"]], ["alias/web-infra-pulumi", key.state["keyId"]]);
   });
 
-  it("gives the preview role ReadOnlyAccess and the state statements, nothing more", async () => {
+  it("gives the preview role ReadOnlyAccess and read-only state access, nothing more", async () => {
     const g = await admin();
     const { bucketArn, keyArn } = stateIds(g);
     const role = g.get("aws:iam/role:Role", "web-infra-preview");
@@ -296,9 +306,41 @@ describe("bootstrap stack: admin", () => {
     const inline = g.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs["role"] === roleName);
     assert.deepEqual(
       inline.map((p) => json(p.inputs["policy"])),
-      [{ Version: "2012-10-17", Statement: stateStatements(bucketArn, keyArn) }],
+      [{ Version: "2012-10-17", Statement: stateStatements(bucketArn, keyArn, "read") }],
     );
     assert.equal(role.inputs["maxSessionDuration"], 3600);
+  });
+
+  it("gives the drift role ReadOnlyAccess, read-only state access and the web-infra secrets a refresh reads", async () => {
+    const g = await admin();
+    const { bucketArn, keyArn } = stateIds(g);
+    const role = g.get("aws:iam/role:Role", "web-infra-drift");
+    const roleName = role.state["name"];
+    assert.deepEqual(
+      g
+        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.inputs["role"] === roleName)
+        .map((a) => a.inputs["policyArn"]),
+      ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    );
+    const inline = g.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs["role"] === roleName);
+    assert.deepEqual(inline.map((p) => p.name).sort(), ["web-infra-drift-secrets", "web-infra-drift-state"]);
+    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-drift-state").inputs["policy"]), {
+      Version: "2012-10-17",
+      Statement: stateStatements(bucketArn, keyArn, "read"),
+    });
+    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-drift-secrets").inputs["policy"]), {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "RefreshWebInfraSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:ResourceTag/Project": "web-infra" } },
+        },
+      ],
+    });
   });
 
   it("gives the deploy role PowerUserAccess, the web stack's IAM actions on roles and instance profiles, and the state statements", async () => {
@@ -315,9 +357,10 @@ describe("bootstrap stack: admin", () => {
     );
     assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-deploy-state").inputs["policy"]), {
       Version: "2012-10-17",
-      Statement: stateStatements(bucketArn, keyArn),
+      Statement: stateStatements(bucketArn, keyArn, "write"),
     });
     const preview = g.get("aws:iam/role:Role", "web-infra-preview");
+    const drift = g.get("aws:iam/role:Role", "web-infra-drift");
     assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-deploy-iam").inputs["policy"]), {
       Version: "2012-10-17",
       Statement: [
@@ -327,7 +370,12 @@ describe("bootstrap stack: admin", () => {
           Action: WEB_STACK_IAM_ACTIONS,
           Resource: [`arn:aws:iam::${ACCOUNT}:role/*`, `arn:aws:iam::${ACCOUNT}:instance-profile/*`],
         },
-        { Sid: "KeepBootstrapRoles", Effect: "Deny", Action: "iam:*", Resource: [preview.state["arn"], role.state["arn"]] },
+        {
+          Sid: "KeepBootstrapRoles",
+          Effect: "Deny",
+          Action: "iam:*",
+          Resource: [preview.state["arn"], drift.state["arn"], role.state["arn"]],
+        },
       ],
     });
     for (const action of [
@@ -350,6 +398,7 @@ describe("bootstrap stack: admin", () => {
     const { bucket, keyArn } = stateIds(g);
     assert.deepEqual(g.outputs, {
       previewRoleArn: g.get("aws:iam/role:Role", "web-infra-preview").state["arn"],
+      driftRoleArn: g.get("aws:iam/role:Role", "web-infra-drift").state["arn"],
       deployRoleArn: g.get("aws:iam/role:Role", "web-infra-deploy").state["arn"],
       stateBucket: bucket,
       secretsKeyArn: keyArn,
@@ -374,7 +423,7 @@ describe("bootstrap stack: admin", () => {
     assert.equal(g.outputs["secretsProvider"], "awskms://alias/team/pulumi?region=eu-west-1");
     assert.match(String(g.outputs["loginCommand"]), /^pulumi login "s3:\/\/web-infra-state-[0-9a-f]{7}\?region=eu-west-1&awssdk=v2"$/);
     const trust = String(g.get("aws:iam/role:Role", "web-infra-deploy").inputs["assumeRolePolicy"]);
-    assert.deepEqual(json(trust), expectedTrust([`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:environment:prod`]));
+    assert.deepEqual(json(trust), expectedTrust([`repo:${REPO}:environment:prod`]));
   });
 });
 

@@ -79,6 +79,7 @@ const STACK_CONCURRENCY = { group: "pulumi-${{ matrix.stack }}", "cancel-in-prog
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const PREVIEW_ROLE = "${{ vars.AWS_PREVIEW_ROLE_ARN }}";
 const DEPLOY_ROLE = "${{ vars.AWS_DEPLOY_ROLE_ARN }}";
+const DRIFT_ROLE = "${{ vars.AWS_DRIFT_ROLE_ARN }}";
 
 function job(wf: Workflow, id: string): Job {
   const found = wf.jobs[id];
@@ -252,7 +253,7 @@ describe("CI workflows (.github/workflows)", () => {
     }
   });
 
-  it("assumes an AWS role over OIDC in every configure-aws-credentials step: preview role for previews, deploy role for deploys", () => {
+  it("assumes an AWS role over OIDC in every configure-aws-credentials step: preview role for previews, drift role for drift checks, deploy role for deploys", () => {
     const aws = allSteps().filter(([, s]) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     assert.deepEqual(
       aws.map(([where]) => where.replace(/ step \d+$/, "")),
@@ -265,7 +266,7 @@ describe("CI workflows (.github/workflows)", () => {
     }
     assert.equal(stepUsing(job(pr, "preview"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], PREVIEW_ROLE);
     assert.equal(stepUsing(job(deploy, "deploy"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], DEPLOY_ROLE);
-    assert.equal(stepUsing(job(drift, "drift"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], PREVIEW_ROLE);
+    assert.equal(stepUsing(job(drift, "drift"), "aws-actions/configure-aws-credentials").with?.["role-to-assume"], DRIFT_ROLE);
     // The credentials come before Pulumi needs them.
     for (const j of [job(pr, "preview"), job(deploy, "deploy"), job(drift, "drift")]) {
       const s = steps(j);
@@ -281,6 +282,7 @@ describe("CI workflows (.github/workflows)", () => {
         "stack-name": "${{ matrix.stack }}",
         "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
         policyPacks: "packages/policy",
+        policyPackConfigs: "${{ runner.temp }}/policy-config.json",
         "comment-on-pr": true,
         "comment-on-summary": true,
         "github-token": "${{ secrets.GITHUB_TOKEN }}",
@@ -288,8 +290,18 @@ describe("CI workflows (.github/workflows)", () => {
       },
     });
     const preview = job(pr, "preview");
+    const config = stepRunning(preview, "npm run plan -- --stack");
+    assert.equal(config.run, 'npm run plan -- --stack "$STACK" --policy-config "$RUNNER_TEMP/policy-config.json" > /dev/null');
+    assert.deepEqual(config.env, { STACK: "${{ matrix.stack }}" });
+    assert.ok(
+      steps(preview).indexOf(config) < steps(preview).indexOf(stepUsing(preview, "pulumi/actions")),
+      "the config exists before the preview",
+    );
     assert.deepEqual([preview.needs].flat().sort(), ["checks", "stacks"]);
-    assert.match(JSON.stringify(preview.concurrency), /matrix\.stack/);
+    assert.deepEqual(preview.concurrency, {
+      group: "preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}",
+      "cancel-in-progress": true,
+    });
   });
 
   it("previews only PRs from this repository, and says so on fork PRs", () => {
@@ -315,7 +327,7 @@ describe("CI workflows (.github/workflows)", () => {
     assert.equal(d.if, "github.ref == 'refs/heads/main'");
     const s = steps(d);
     const gate = stepRunning(d, "npm run plan -- --stack");
-    assert.equal(gate.run, 'npm run plan -- --stack "$STACK"');
+    assert.equal(gate.run, 'npm run plan -- --stack "$STACK" --policy-config "$RUNNER_TEMP/policy-config.json"');
     assert.deepEqual(gate.env, { STACK: "${{ matrix.stack }}" });
     assert.ok(
       s.indexOf(gate) < s.indexOf(stepUsing(d, "aws-actions/configure-aws-credentials")),
@@ -328,16 +340,17 @@ describe("CI workflows (.github/workflows)", () => {
         "stack-name": "${{ matrix.stack }}",
         "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
         policyPacks: "packages/policy",
+        policyPackConfigs: "${{ runner.temp }}/policy-config.json",
         "comment-on-summary": true,
       },
     });
   });
 
-  it("checks drift nightly with a refreshed preview that expects no changes, sharing deploy's per-stack lock", () => {
+  it("checks drift nightly with a refreshed preview that expects no changes, in its own group so it never displaces a queued deploy", () => {
     assert.deepEqual(drift.on, { schedule: [{ cron: "17 3 * * *" }], workflow_dispatch: null });
     const d = job(drift, "drift");
     assert.equal(d.strategy?.["fail-fast"], false);
-    assert.deepEqual(d.concurrency, STACK_CONCURRENCY);
+    assert.deepEqual(d.concurrency, { group: "drift-${{ matrix.stack }}", "cancel-in-progress": false });
     assert.deepEqual(stepUsing(d, "pulumi/actions"), {
       id: "preview",
       uses: "pulumi/actions@v6",

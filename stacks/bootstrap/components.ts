@@ -118,18 +118,26 @@ export class StateBackend extends pulumi.ComponentResource {
     this.registerOutputs({ bucket: this.bucket.bucket, keyArn: this.key.arn, alias: this.alias.name });
   }
 
-  /** What a Pulumi CLI needs on this backend: read and write state and lock files, and use the key. */
-  accessStatements(): Statement[] {
+  /**
+   * What a Pulumi CLI needs on this backend. `write` (`pulumi up`): read and write
+   * state and lock files, and use the key. `read` (`pulumi preview`, with or without
+   * --refresh): the self-managed backend neither locks nor saves state on a preview
+   * (diyBackend.Preview in pulumi/pulumi pkg/backend/diy/backend.go), so the role
+   * that runs pull-request code cannot rewrite or delete any stack's state.
+   */
+  accessStatements(mode: "read" | "write"): Statement[] {
+    const write = mode === "write";
     return [
       {
         sid: "StateObjects",
-        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        actions: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"],
         resources: [pulumi.interpolate`${this.bucket.arn}/*`],
       },
       { sid: "StateBucket", actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [this.bucket.arn] },
       {
         sid: "StateKey",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        // Reading needs Decrypt only: the awskms secrets manager unwraps the stack's data key with KMS, then works locally.
+        actions: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"],
         resources: [this.key.arn],
       },
     ];

@@ -39,9 +39,10 @@ export const DEPLOY_SESSION_SECONDS = 3 * 3600;
 
 /**
  * The bootstrap program, run once per account by an admin: the state backend
- * and secrets key the web-infra stacks use, GitHub's OIDC provider, and two
- * roles for the repository's workflows — preview (pull requests, read-only)
- * and deploy (main and the deploy environments).
+ * and secrets key the web-infra stacks use, GitHub's OIDC provider, and three
+ * roles for the repository's workflows — preview (pull requests, read-only),
+ * drift (the nightly refresh on main, read-only plus the stacks' secrets) and
+ * deploy (the deploy environments).
  * Config is read and checked once, before any resource is registered.
  */
 export function bootstrapStack(settings?: BootstrapSettings) {
@@ -57,25 +58,45 @@ export function bootstrapStack(settings?: BootstrapSettings) {
   const preview = new GithubActionsRole("web-infra-preview", {
     providerArn: github.arn,
     repository: repo,
-    // Pull requests preview; the nightly drift check (schedule on main) previews with --refresh.
-    subjects: [subjects.pullRequest(repo), subjects.branch(repo, "main")],
+    subjects: [subjects.pullRequest(repo)],
     managedPolicy: "ReadOnlyAccess",
     description: `pulumi preview from pull requests of ${repo}`,
     tags,
   });
-  preview.allow("state", state.accessStatements());
+  preview.allow("state", state.accessStatements("read"));
+
+  // Its own role, because a refresh reads the database's secret value (SecretVersion), which
+  // ReadOnlyAccess leaves out on purpose and pull-request code must never get.
+  const drift = new GithubActionsRole("web-infra-drift", {
+    providerArn: github.arn,
+    repository: repo,
+    subjects: [subjects.branch(repo, "main")],
+    managedPolicy: "ReadOnlyAccess",
+    description: `nightly pulumi preview --refresh (drift check) on main of ${repo}`,
+    tags,
+  });
+  drift.allow("state", state.accessStatements("read"));
+  drift.allow("secrets", [
+    {
+      sid: "RefreshWebInfraSecrets",
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/Project", values: ["web-infra"] }],
+    },
+  ]);
 
   const deploy = new GithubActionsRole("web-infra-deploy", {
     providerArn: github.arn,
     repository: repo,
-    // A job that names a GitHub environment gets the environment subject instead of the ref.
-    subjects: [subjects.branch(repo, "main"), ...s.deployEnvironments.map((env) => subjects.environment(repo, env))],
+    // Only jobs that name a deploy environment: their token's subject is the environment, so
+    // the environment's protection rules (prod's required reviewers) gate every assumption.
+    subjects: s.deployEnvironments.map((env) => subjects.environment(repo, env)),
     managedPolicy: "PowerUserAccess",
-    description: `pulumi up from main and the deploy environments of ${repo}`,
+    description: `pulumi up from the deploy environments of ${repo}`,
     maxSessionDuration: DEPLOY_SESSION_SECONDS,
     tags,
   });
-  deploy.allow("state", state.accessStatements());
+  deploy.allow("state", state.accessStatements("write"));
   const account = aws.getCallerIdentityOutput().accountId;
   const partition = aws.getPartitionOutput().partition;
   deploy.allow("iam", [
@@ -88,17 +109,18 @@ export function bootstrapStack(settings?: BootstrapSettings) {
       ],
     },
     {
-      // role/* covers these two: without the deny, a deploy could rewrite its own trust or permissions.
+      // role/* covers these: without the deny, a deploy could rewrite its own trust or permissions.
       sid: "KeepBootstrapRoles",
       effect: "Deny",
       actions: ["iam:*"],
-      resources: [preview.arn, deploy.arn],
+      resources: [preview.arn, drift.arn, deploy.arn],
     },
   ]);
 
   const bucket = state.bucket.bucket;
   return {
     previewRoleArn: preview.arn,
+    driftRoleArn: drift.arn,
     deployRoleArn: deploy.arn,
     stateBucket: bucket,
     secretsKeyArn: state.key.arn,

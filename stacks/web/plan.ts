@@ -2,11 +2,16 @@
  * The offline plan: runs the program for one stack under the harness (no AWS
  * account, no Pulumi CLI) and prints what `pulumi up` would create.
  *
- *   npm run plan -- --stack prod [--json]
+ *   npm run plan -- --stack prod [--json] [--policy-config <file>]
+ *
+ * `--policy-config` also writes the policy pack config that carries the stack's
+ * waivers to `pulumi preview/up --policy-pack packages/policy --policy-pack-config <file>`.
  */
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "@web-infra/core";
+import { policyPackConfig } from "@web-infra/policy";
 import {
   analyzeEveryAz,
   AwsRejectionError,
@@ -77,12 +82,20 @@ export function planText(g: RunResult, compliance: ComplianceReport): string {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { stack: { type: "string", short: "s", default: "dev" }, json: { type: "boolean", default: false } },
+    options: {
+      stack: { type: "string", short: "s", default: "dev" },
+      json: { type: "boolean", default: false },
+      "policy-config": { type: "string" },
+    },
   });
   const stack = values.stack as string;
   try {
     const g = await plan(stack);
     const compliance = await planCompliance(g);
+    const configFile = values["policy-config"];
+    if (configFile !== undefined) {
+      writeFileSync(configFile, `${JSON.stringify(policyPackConfig(compliance.waived.map((w) => w.waiver)), null, 2)}\n`);
+    }
     process.stdout.write(values.json ? `${JSON.stringify(planJson(g, compliance), null, 2)}\n` : `${planText(g, compliance)}\n`);
     return compliant(compliance) ? 0 : 1;
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { BaselinePolicy, byRef, ofType, resourcePolicy, stackPolicy } from "./policy";
+import { BaselinePolicy, byRef, ofType, resourcePolicy, routeTableOf, routesOf, stackPolicy } from "./policy";
 import { ANY_IPV4, ANY_IPV6, T } from "./types";
 
 type Props = Record<string, unknown>;
@@ -22,19 +22,6 @@ export const rdsNotPublic = resourcePolicy(
   (p) => (p["publiclyAccessible"] === true ? "publiclyAccessible is true: the instance gets a public endpoint" : undefined),
 );
 
-/** The route tables that govern a subnet: its explicit associations, else its VPC's main route table. */
-function routeTablesOf(resources: readonly PolicyResource[], subnet: PolicyResource): unknown[] {
-  const explicit = ofType(resources, T.ROUTE_TABLE_ASSOCIATION)
-    .filter((a) => a.props["subnetId"] === subnet.props["id"])
-    .map((a) => a.props["routeTableId"]);
-  if (explicit.length) return explicit;
-  const vpcId = subnet.props["vpcId"];
-  const replaced = ofType(resources, ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"]).find(
-    (a) => a.props["vpcId"] === vpcId,
-  );
-  return [replaced?.props["routeTableId"] ?? byRef(resources, vpcId)?.props["mainRouteTableId"]].filter(isSet);
-}
-
 /** Routes to the internet through an internet gateway of the stack (or a literal igw- id), in one route table. */
 function internetRoutes(resources: readonly PolicyResource[], tableId: unknown): { destination: string; gateway: string }[] {
   const toIgw = (gatewayId: unknown): string | undefined => {
@@ -42,20 +29,7 @@ function internetRoutes(resources: readonly PolicyResource[], tableId: unknown):
     if (igw && ofType([igw], T.INTERNET_GATEWAY).length) return igw.name;
     return !igw && typeof gatewayId === "string" && gatewayId.startsWith("igw-") ? gatewayId : undefined;
   };
-  type Route = { cidrBlock?: unknown; ipv6CidrBlock?: unknown; gatewayId?: unknown };
-  const routes: Route[] = [
-    ...ofType(resources, T.ROUTE)
-      .filter((r) => r.props["routeTableId"] === tableId)
-      .map((r) => ({
-        cidrBlock: r.props["destinationCidrBlock"],
-        ipv6CidrBlock: r.props["destinationIpv6CidrBlock"],
-        gatewayId: r.props["gatewayId"],
-      })),
-    ...[...ofType(resources, T.ROUTE_TABLE), ...ofType(resources, ["aws:ec2/defaultRouteTable:DefaultRouteTable"])]
-      .filter((t) => t.props["id"] === tableId || t.props["defaultRouteTableId"] === tableId)
-      .flatMap((t) => list(t.props["routes"]) as Route[]),
-  ];
-  return routes.flatMap((r) => {
+  return routesOf(resources, tableId).flatMap((r) => {
     const gateway = toIgw(r.gatewayId);
     const destination = [r.cidrBlock, r.ipv6CidrBlock].find((d) => d === ANY_IPV4 || d === ANY_IPV6);
     return gateway !== undefined && typeof destination === "string" ? [{ destination, gateway }] : [];
@@ -88,13 +62,11 @@ export const rdsInPrivateSubnets = stackPolicy(
       for (const subnetId of list(group.props["subnetIds"])) {
         const subnet = byRef(resources, subnetId);
         if (!subnet) continue;
-        for (const table of routeTablesOf(resources, subnet)) {
-          for (const route of internetRoutes(resources, table)) {
-            out.push({
-              urn: db.urn,
-              message: `subnet ${subnet.name} of DB subnet group ${group.name} routes ${route.destination} to internet gateway ${route.gateway}`,
-            });
-          }
+        for (const route of internetRoutes(resources, routeTableOf(resources, subnet))) {
+          out.push({
+            urn: db.urn,
+            message: `subnet ${subnet.name} of DB subnet group ${group.name} routes ${route.destination} to internet gateway ${route.gateway}`,
+          });
         }
       }
     }
@@ -283,6 +255,9 @@ export const rdsNonDefaultPortAndAdmin = resourcePolicy(
 
 const TLS_ON = ["1", "ON", "on"];
 
+/** Whether a DB parameter group is AWS's own (`default.<family>`), which leaves require_secure_transport off. */
+const isDefaultGroup = (name: unknown) => typeof name === "string" && name.startsWith("default.");
+
 export const rdsRequiresTls = stackPolicy(
   {
     name: "rds-requires-tls",
@@ -290,11 +265,12 @@ export const rdsRequiresTls = stackPolicy(
     securityHub: ["RDS.39"],
     checkov: ["CKV2_AWS_69"],
     description:
-      'A DB parameter group of a mysql family sets require_secure_transport to "1" (or ON); a MySQL instance (engine mysql, or a replica whose engine is unknown) names a parameterGroupName (the default group does not require TLS)',
+      'A DB parameter group of a mysql family sets require_secure_transport to "1" (or ON); a MySQL instance (engine mysql, or a replica whose engine is unknown) names in parameterGroupName a parameter group of this stack (by name or id), not a "default." one (the default groups do not require TLS)',
   },
   (resources) => {
     const out: Violation[] = [];
-    for (const pg of ofType(resources, T.DB_PARAMETER_GROUP)) {
+    const groups = ofType(resources, T.DB_PARAMETER_GROUP);
+    for (const pg of groups) {
       if (!String(pg.props["family"] ?? "").startsWith("mysql")) continue;
       const param = (list(pg.props["parameters"]) as { name?: unknown; value?: unknown }[]).find(
         (x) => x.name === "require_secure_transport",
@@ -307,8 +283,15 @@ export const rdsRequiresTls = stackPolicy(
     for (const db of ofType(resources, T.DB_INSTANCE)) {
       const engine = db.props["engine"];
       const mysql = engine === "mysql" || (isReplica(db.props) && !isSet(engine));
-      if (mysql && !isSet(db.props["parameterGroupName"]))
-        out.push({ urn: db.urn, message: "parameterGroupName is not set: the default MySQL parameter group does not require TLS" });
+      const ref = db.props["parameterGroupName"];
+      // A group of the stack is checked above, on the group itself.
+      if (!mysql || (isSet(ref) && groups.some((pg) => pg.props["name"] === ref || pg.props["id"] === ref))) continue;
+      const message = !isSet(ref)
+        ? "parameterGroupName is not set: the default MySQL parameter group does not require TLS"
+        : isDefaultGroup(ref)
+          ? `parameterGroupName is ${String(ref)}: a default parameter group does not require TLS`
+          : `parameter group ${String(ref)} is not defined in this stack, so require_secure_transport cannot be checked`;
+      out.push({ urn: db.urn, message });
     }
     return out;
   },
@@ -341,14 +324,13 @@ export const acmCertificate = stackPolicy(
     securityHub: ["ACM.1", "ACM.2"],
     checkov: ["CKV_AWS_234", "CKV2_AWS_71"],
     description:
-      'An ACM certificate requested for a domainName (not from a private CA) uses validationMethod DNS; keyAlgorithm is not RSA_1024; options.certificateTransparencyLoggingPreference is not DISABLED; no domainName or subjectAlternativeNames starts with "*."; and a listener or listener certificate uses its ARN (directly or through a CertificateValidation of it)',
+      'An ACM certificate requested for a domainName (not from a private CA) uses validationMethod DNS; keyAlgorithm is not RSA_1024; options.certificateTransparencyLoggingPreference is not DISABLED; no domainName or subjectAlternativeNames starts with "*."; and a listener or listener certificate uses its ARN',
   },
   (resources) => {
     const out: Violation[] = [];
     const used = new Set(
       [...ofType(resources, T.LISTENER), ...ofType(resources, T.LISTENER_CERTIFICATE)].map((l) => l.props["certificateArn"]).filter(isSet),
     );
-    const validations = ofType(resources, ["aws:acm/certificateValidation:CertificateValidation"]);
     for (const cert of ofType(resources, T.CERTIFICATE)) {
       const p = cert.props;
       const report = (message: string) => out.push({ urn: cert.urn, message });
@@ -362,10 +344,7 @@ export const acmCertificate = stackPolicy(
         (d, i, all): d is string => typeof d === "string" && d.startsWith("*.") && all.indexOf(d) === i,
       );
       if (wildcards.length) report(`wildcard names: ${wildcards.join(", ")}`);
-      const viaValidation = validations.some(
-        (v) => v.props["certificateArn"] === p["arn"] && (used.has(v.props["certificateArn"]) || used.has(v.props["id"])),
-      );
-      if (!used.has(p["arn"]) && !viaValidation) report("no listener uses this certificate");
+      if (!used.has(p["arn"])) report("no listener uses this certificate");
     }
     return out;
   },
@@ -388,13 +367,16 @@ export const alarmsAct = resourcePolicy(
   },
 );
 
+/** The shortest log retention CloudWatch.16 (cw-loggroup-retention-period-check's MinRetentionTime default) and CKV_AWS_338 accept. */
+export const MIN_LOG_RETENTION_DAYS = 365;
+
 export const logGroups = resourcePolicy(
   {
     name: "cloudwatch-log-group-retention-and-kms",
     row: 41,
     securityHub: ["CloudWatch.16"],
     checkov: ["CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_158"],
-    description: "A log group sets retentionInDays (> 0) and a kmsKeyId",
+    description: `A log group sets retentionInDays to at least ${MIN_LOG_RETENTION_DAYS} (unset or 0 keeps logs forever) and a kmsKeyId`,
   },
   T.LOG_GROUP,
   (p) => {
@@ -402,6 +384,7 @@ export const logGroups = resourcePolicy(
     const days = p["retentionInDays"];
     if (typeof days !== "number" || days <= 0)
       out.push(`retentionInDays is ${days === undefined ? "unset" : String(days)}: the logs are kept forever; set a retention`);
+    else if (days < MIN_LOG_RETENTION_DAYS) out.push(`retentionInDays is ${days}; keep at least ${MIN_LOG_RETENTION_DAYS} days`);
     if (!isSet(p["kmsKeyId"])) out.push("kmsKeyId is not set: the logs are not encrypted with a customer key");
     return out;
   },

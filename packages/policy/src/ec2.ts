@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { BaselinePolicy, byRef, ofType, resourcePolicy, stackPolicy } from "./policy";
+import { BaselinePolicy, byRef, ofType, resourcePolicy, routeTableOf, routesOf, stackPolicy } from "./policy";
 import { allProtocols, coversPort, isWorld, SgRule, stackRules } from "./securityGroups";
 import { ANY_IPV4, T } from "./types";
 
@@ -109,7 +109,7 @@ export const ebsEncrypted = resourcePolicy(
   {
     name: "ec2-ebs-encrypted",
     row: 15,
-    securityHub: ["EC2.3", "EC2.181", "EC2.7"],
+    securityHub: ["EC2.3", "EC2.181"],
     checkov: ["CKV_AWS_8"],
     description:
       'An instance sets rootBlockDevice.encrypted and every ebsBlockDevices[*].encrypted to true (unset is false); a launch template lists blockDeviceMappings and every EBS mapping sets ebs.encrypted "true"',
@@ -221,7 +221,7 @@ export const noSecretsInUserData = resourcePolicy(
   {
     name: "ec2-no-secrets-in-user-data",
     row: 17,
-    securityHub: ["SSM.1"],
+    securityHub: [],
     checkov: ["CKV_AWS_46"],
     description:
       "An instance's or launch template's userData (or userDataBase64) holds no AWS access key id, secret access key, private key, or literal password/secret/token assignment",
@@ -398,37 +398,17 @@ export const vpcFlowLogs = stackPolicy(
     }),
 );
 
-/** The route table a subnet uses: its explicit association, else its VPC's main route table. */
-function routeTableOf(resources: readonly PolicyResource[], subnet: PolicyResource): unknown {
-  const assoc = ofType(resources, T.ROUTE_TABLE_ASSOCIATION).find((a) => a.props["subnetId"] === subnet.props["id"]);
-  if (assoc) return assoc.props["routeTableId"];
-  const main = ofType(resources, ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"]).find(
-    (m) => m.props["vpcId"] === subnet.props["vpcId"],
-  );
-  return main?.props["routeTableId"] ?? byRef(resources, subnet.props["vpcId"])?.props["mainRouteTableId"];
-}
-
 /** Whether a route table sends 0.0.0.0/0 to a NAT gateway or a gateway (standalone Route or inline routes). */
 function hasDefaultRoute(resources: readonly PolicyResource[], routeTableId: unknown): boolean {
-  if (!nonEmpty(routeTableId)) return false;
-  const toInternet = (dest: unknown, r: Props) => dest === ANY_IPV4 && (nonEmpty(r["natGatewayId"]) || nonEmpty(r["gatewayId"]));
-  if (
-    ofType(resources, T.ROUTE).some((r) => r.props["routeTableId"] === routeTableId && toInternet(r.props["destinationCidrBlock"], r.props))
-  )
-    return true;
-  const tables = [
-    ...ofType(resources, T.ROUTE_TABLE).filter((t) => t.props["id"] === routeTableId),
-    ...ofType(resources, ["aws:ec2/defaultRouteTable:DefaultRouteTable"]).filter((t) => t.props["defaultRouteTableId"] === routeTableId),
-  ];
-  return tables.some((t) => arr(t.props["routes"]).some((r) => toInternet(obj(r)["cidrBlock"], obj(r))));
+  return routesOf(resources, routeTableId).some((r) => r.cidrBlock === ANY_IPV4 && (nonEmpty(r.natGatewayId) || nonEmpty(r.gatewayId)));
 }
 
 export const ssmEndpointsWithoutNat = stackPolicy(
   {
     name: "ec2-vpc-endpoints-without-nat",
     row: 24,
-    securityHub: ["EC2.10", "EC2.55", "EC2.56", "EC2.57", "EC2.58", "EC2.60"],
-    checkov: ["CKV_AWS_148"],
+    securityHub: ["EC2.57"],
+    checkov: [],
     description: `An instance's subnet has a 0.0.0.0/0 route (standalone Route or inline routes of its route table) to a NAT gateway or gateway, or the instance's VPC has Interface VpcEndpoints whose serviceName ends with ${SSM_ENDPOINT_SERVICES.map((s) => `.${s}`).join(", ")}`,
   },
   (resources) => {

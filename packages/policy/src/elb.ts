@@ -136,26 +136,42 @@ export const multiAzLoadBalancer = stackPolicy(
     row: 8,
     securityHub: ["ELB.13"],
     checkov: [],
-    description: "A load balancer's subnets span at least 2 AZs, and each target group's registered instances do too",
+    description:
+      "A load balancer's subnets span at least 2 AZs, and each target group's registered instances do too; when some are not in the stack (their AZ unknown), at least 2 distinct ones are listed",
   },
   (resources) => {
     const out: { urn?: string; message: string }[] = [];
     const azOf = (ref: unknown) => byRef(resources, ref)?.props["availabilityZone"];
+    /**
+     * Fewer than 2 AZs, as a message: counted by AZ when every reference resolves to a resource of
+     * the stack; else (some AZ unknown) by distinct reference, which only one reference fails.
+     */
+    const tooFew = (refs: readonly unknown[], plural: string, listing: string, one: string): string | undefined => {
+      const azs = refs.map(azOf);
+      if (azs.every((a) => a !== undefined)) {
+        const count = new Set(azs).size;
+        return count < 2 ? `${plural} cover ${count} AZ` : undefined;
+      }
+      return new Set(refs).size < 2 ? `${listing} only ${one} ${String(refs[0])}, not in this stack (AZ unknown)` : undefined;
+    };
     for (const lb of ofType(resources, T.LB)) {
       const ids = [
         ...((lb.props["subnets"] as unknown[] | undefined) ?? []),
         ...((lb.props["subnetMappings"] as { subnetId?: unknown }[] | undefined) ?? []).map((m) => m.subnetId),
       ];
-      const azs = new Set(ids.map(azOf).filter((a) => a !== undefined));
-      if (azs.size < 2) out.push({ urn: lb.urn, message: `subnets cover ${azs.size} AZ` });
+      const message = tooFew(ids, "subnets", "lists", "subnet");
+      if (message) out.push({ urn: lb.urn, message });
     }
     for (const tg of ofType(resources, T.TARGET_GROUP)) {
       const targets = ofType(resources, T.ATTACHMENT).filter((a) => a.props["targetGroupArn"] === tg.props["arn"]);
       if (targets.length === 0) continue;
-      const azs = new Set(
-        targets.map((a) => byRef(resources, a.props["targetId"])?.props["availabilityZone"]).filter((a) => a !== undefined),
+      const message = tooFew(
+        targets.map((a) => a.props["targetId"]),
+        "registered targets",
+        "registers",
+        "target",
       );
-      if (azs.size < 2) out.push({ urn: tg.urn, message: `registered targets cover ${azs.size} AZ` });
+      if (message) out.push({ urn: tg.urn, message });
     }
     return out;
   },

@@ -5,6 +5,8 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { T } from "./types";
+import { nameOfUrn } from "./waivers";
 
 /** Where a rule comes from: its row in the baseline table and the IDs of the sources that define it. */
 export interface BaselineRow {
@@ -35,8 +37,32 @@ function describe(meta: RuleMeta): string {
 /** What a check returns: nothing (pass), a message, or several. */
 export type Findings = string | readonly (string | undefined)[] | undefined;
 
-function report(found: Findings, reportViolation: ReportViolation, urn?: string): void {
-  for (const message of [found].flat()) if (typeof message === "string") reportViolation(message, urn);
+function report(found: Findings, reportViolation: ReportViolation): void {
+  for (const message of [found].flat()) if (typeof message === "string") reportViolation(message);
+}
+
+/**
+ * What every rule reads from the policy pack config: the logical names of the resources
+ * a stack waives it for. `pulumi preview/up --policy-pack-config` passes it per stack
+ * (see `policyPackConfig`), so the cloud run honours the same waivers as the offline plan.
+ */
+export interface RuleConfig {
+  readonly waived?: readonly string[];
+}
+
+const RULE_CONFIG_SCHEMA = {
+  properties: {
+    waived: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      description: "Logical names of the resources this stack waives the rule for, each with a reason in the stack's waivers.",
+    },
+  },
+};
+
+/** The resource names a rule is waived for in this run's config. */
+function waivedNames(args: { getConfig: <T extends object>() => T }): readonly string[] {
+  return args.getConfig<RuleConfig>().waived ?? [];
 }
 
 /**
@@ -52,9 +78,10 @@ export function resourcePolicy(
     name: meta.name,
     description: describe(meta),
     enforcementLevel: "mandatory",
+    configSchema: RULE_CONFIG_SCHEMA,
     baseline: { row: meta.row, securityHub: meta.securityHub, checkov: meta.checkov },
     validateResource: (args, reportViolation) => {
-      if (!types.includes(args.type)) return;
+      if (!types.includes(args.type) || waivedNames(args).includes(args.name)) return;
       report(check(args.props as Record<string, unknown>, args), reportViolation);
     },
   };
@@ -69,9 +96,13 @@ export function stackPolicy(
     name: meta.name,
     description: describe(meta),
     enforcementLevel: "mandatory",
+    configSchema: RULE_CONFIG_SCHEMA,
     baseline: { row: meta.row, securityHub: meta.securityHub, checkov: meta.checkov },
     validateStack: (args, reportViolation) => {
-      for (const v of check(args.resources)) reportViolation(v.message, v.urn);
+      const waived = waivedNames(args);
+      for (const v of check(args.resources)) {
+        if (!waived.includes(nameOfUrn(v.urn) ?? "")) reportViolation(v.message, v.urn);
+      }
     },
   };
 }
@@ -85,4 +116,44 @@ export function ofType(resources: readonly PolicyResource[], types: readonly str
 export function byRef(resources: readonly PolicyResource[], ref: unknown): PolicyResource | undefined {
   if (typeof ref !== "string") return undefined;
   return resources.find((r) => r.props["id"] === ref || r.props["arn"] === ref);
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== "";
+
+/**
+ * The route table a subnet uses: its explicit RouteTableAssociation, else the table a
+ * MainRouteTableAssociation makes its VPC's main one, else the VPC's own `mainRouteTableId`.
+ */
+export function routeTableOf(resources: readonly PolicyResource[], subnet: PolicyResource): unknown {
+  const explicit = ofType(resources, T.ROUTE_TABLE_ASSOCIATION).find((a) => a.props["subnetId"] === subnet.props["id"]);
+  if (explicit) return explicit.props["routeTableId"];
+  const vpcId = subnet.props["vpcId"];
+  const replaced = ofType(resources, T.MAIN_ROUTE_TABLE_ASSOCIATION).find((a) => a.props["vpcId"] === vpcId);
+  return replaced?.props["routeTableId"] ?? byRef(resources, vpcId)?.props["mainRouteTableId"];
+}
+
+/** A route of a route table, in the inline routes' names (a standalone Route's `destination*` names mapped onto them). */
+export interface TableRoute {
+  readonly cidrBlock?: unknown;
+  readonly ipv6CidrBlock?: unknown;
+  readonly gatewayId?: unknown;
+  readonly natGatewayId?: unknown;
+}
+
+/** Every route of a route table: standalone Routes into it, and the inline `routes` of the RouteTable or DefaultRouteTable that is it. */
+export function routesOf(resources: readonly PolicyResource[], tableId: unknown): TableRoute[] {
+  if (!isSet(tableId)) return [];
+  const standalone = ofType(resources, T.ROUTE)
+    .filter((r) => r.props["routeTableId"] === tableId)
+    .map((r) => ({
+      cidrBlock: r.props["destinationCidrBlock"],
+      ipv6CidrBlock: r.props["destinationIpv6CidrBlock"],
+      gatewayId: r.props["gatewayId"],
+      natGatewayId: r.props["natGatewayId"],
+    }));
+  const inline = ofType(resources, [...T.ROUTE_TABLE, ...T.DEFAULT_ROUTE_TABLE])
+    .filter((t) => t.props["id"] === tableId || t.props["defaultRouteTableId"] === tableId)
+    .flatMap((t) => (Array.isArray(t.props["routes"]) ? (t.props["routes"] as unknown[]) : []))
+    .filter((r): r is TableRoute => typeof r === "object" && r !== null);
+  return [...standalone, ...inline];
 }

@@ -12,6 +12,8 @@ export const T = {
   ROUTE: ["aws:ec2/route:Route"],
   ROUTE_TABLE: ["aws:ec2/routeTable:RouteTable"],
   ROUTE_TABLE_ASSOCIATION: ["aws:ec2/routeTableAssociation:RouteTableAssociation"],
+  MAIN_ROUTE_TABLE_ASSOCIATION: ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"],
+  DEFAULT_ROUTE_TABLE: ["aws:ec2/defaultRouteTable:DefaultRouteTable"],
   INTERNET_GATEWAY: ["aws:ec2/internetGateway:InternetGateway"],
   NAT_GATEWAY: ["aws:ec2/natGateway:NatGateway"],
   SECURITY_GROUP: ["aws:ec2/securityGroup:SecurityGroup"],

@@ -41,21 +41,39 @@ export function applyWaivers<V extends Violation>(
   const problems: string[] = [];
   const covers = (w: Waiver, v: V) => v.policy === w.policy && (w.resources === undefined || w.resources.includes(nameOfUrn(v.urn) ?? ""));
   const waived = waivers.map((waiver) => {
-    if (!knownPolicies.includes(waiver.policy)) problems.push(`waiver for "${waiver.policy}" names no rule of the pack`);
-    if (!waiver.reason.trim()) problems.push(`waiver for "${waiver.policy}" gives no reason`);
     const matched = violations.filter((v) => covers(waiver, v));
-    if (knownPolicies.includes(waiver.policy) && matched.length === 0) {
-      problems.push(
-        `waiver for "${waiver.policy}"${waiver.resources ? ` on ${waiver.resources.join(", ")}` : ""} matches no violation: remove it`,
-      );
-    }
-    for (const name of waiver.resources ?? []) {
-      if (knownPolicies.includes(waiver.policy) && !violations.some((v) => v.policy === waiver.policy && nameOfUrn(v.urn) === name)) {
-        problems.push(`waiver for "${waiver.policy}" names ${name}, which has no such violation`);
+    if (!knownPolicies.includes(waiver.policy)) problems.push(`waiver for "${waiver.policy}" names no rule of the pack`);
+    else if (waiver.resources?.length) {
+      for (const name of waiver.resources) {
+        if (!matched.some((v) => nameOfUrn(v.urn) === name))
+          problems.push(`waiver for "${waiver.policy}" names ${name}, which has no such violation`);
       }
-    }
+    } else if (matched.length === 0) problems.push(`waiver for "${waiver.policy}" matches no violation: remove it`);
+    if (!waiver.reason.trim()) problems.push(`waiver for "${waiver.policy}" gives no reason`);
     return { waiver, violations: matched };
   });
   const unwaived = violations.filter((v) => !waivers.some((w) => covers(w, v)));
   return { unwaived, waived, problems };
+}
+
+/** One rule's entry in a policy pack config file (`--policy-pack-config`). */
+export interface PolicyConfigEntry {
+  readonly enforcementLevel?: "advisory";
+  readonly waived?: readonly string[];
+}
+
+/**
+ * The policy pack config that makes `pulumi preview/up --policy-pack` honour a stack's
+ * waivers: a waiver for named resources lists them under `waived`, and the rule skips
+ * them; a waiver for every resource turns the rule advisory, so its findings still show
+ * as warnings but do not block.
+ */
+export function policyPackConfig(waivers: readonly Waiver[]): Record<string, PolicyConfigEntry> {
+  const config: Record<string, { enforcementLevel?: "advisory"; waived?: string[] }> = {};
+  for (const w of waivers) {
+    const entry = (config[w.policy] ??= {});
+    if (w.resources === undefined) entry.enforcementLevel = "advisory";
+    else entry.waived = [...(entry.waived ?? []), ...w.resources];
+  }
+  return config;
 }

@@ -436,6 +436,22 @@ describe("data policies (rows 25-43)", () => {
   });
 
   describe("rds-requires-tls (row 37)", () => {
+    it("stays quiet on a MySQL instance that names a TLS parameter group of the stack by its literal name", async () => {
+      const found = await violations(
+        rdsRequiresTls,
+        database({
+          replica: null,
+          primary: { parameterGroupName: "web-mysql84" },
+          extra: () =>
+            new aws.rds.ParameterGroup("named", {
+              name: "web-mysql84",
+              family: "mysql8.4",
+              parameters: [{ name: "require_secure_transport", value: "1" }],
+            }),
+        }),
+      );
+      assert.deepEqual(found, []);
+    });
     it('stays quiet on "ON", and on a postgres parameter group without the parameter', async () => {
       const found = await violations(
         rdsRequiresTls,
@@ -467,6 +483,16 @@ describe("data policies (rows 25-43)", () => {
           "replica: parameterGroupName is not set: the default MySQL parameter group does not require TLS",
         ],
       );
+    });
+    it("fails when a MySQL instance names AWS's default parameter group", async () => {
+      assert.deepEqual(await violations(rdsRequiresTls, database({ primary: { parameterGroupName: "default.mysql8.4" } })), [
+        "db: parameterGroupName is default.mysql8.4: a default parameter group does not require TLS",
+      ]);
+    });
+    it("fails when a MySQL instance names a parameter group that is not in the stack", async () => {
+      assert.deepEqual(await violations(rdsRequiresTls, database({ replica: { parameterGroupName: "shared-mysql84" } })), [
+        "replica: parameter group shared-mysql84 is not defined in this stack, so require_secure_transport cannot be checked",
+      ]);
     });
   });
 
@@ -589,8 +615,13 @@ describe("data policies (rows 25-43)", () => {
         "app: retentionInDays is 0: the logs are kept forever; set a retention",
       ]);
     });
+    it("fails when retention is shorter than 365 days", async () => {
+      assert.deepEqual(await violations(logGroups, group({ retentionInDays: 90, kmsKeyId: KEY })), [
+        "app: retentionInDays is 90; keep at least 365 days",
+      ]);
+    });
     it("fails when no KMS key encrypts the group", async () => {
-      assert.deepEqual(await violations(logGroups, group({ retentionInDays: 30 })), [
+      assert.deepEqual(await violations(logGroups, group({ retentionInDays: 365 })), [
         "app: kmsKeyId is not set: the logs are not encrypted with a customer key",
       ]);
     });

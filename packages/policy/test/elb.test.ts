@@ -165,6 +165,23 @@ describe("ELB policies", () => {
       });
       assert.deepEqual(found, ["alb: subnets cover 1 AZ"]);
     });
+    it("stays quiet on two subnets and two targets outside the stack, whose AZs it cannot know", async () => {
+      const found = await violations(multiAzLoadBalancer, () => {
+        const { a } = twoAzNetwork();
+        new aws.lb.LoadBalancer("alb", { subnets: [a.id, "subnet-0b1c2d3e4f5a6b7c8"] });
+        new aws.lb.LoadBalancer("nlb", { loadBalancerType: "network", subnets: ["subnet-0a1b2c3d4e5f6a7b8", "subnet-0b1c2d3e4f5a6b7c8"] });
+        const tg = new aws.lb.TargetGroup("tg", { port: 80, protocol: "HTTP", vpcId: "vpc-0a1b2c3d4e5f60718" });
+        for (const [i, id] of ["i-0a1b2c3d4e5f6a7b8", "i-0b1c2d3e4f5a6b7c8"].entries())
+          new aws.lb.TargetGroupAttachment(`t${i}`, { targetGroupArn: tg.arn, targetId: id });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when the load balancer lists a single subnet outside the stack", async () => {
+      const found = await violations(multiAzLoadBalancer, () => {
+        new aws.lb.LoadBalancer("nlb", { loadBalancerType: "network", subnets: ["subnet-0a1b2c3d4e5f6a7b8"] });
+      });
+      assert.deepEqual(found, ["nlb: lists only subnet subnet-0a1b2c3d4e5f6a7b8, not in this stack (AZ unknown)"]);
+    });
   });
 
   describe("elb-waf-on-public-alb (row 9)", () => {

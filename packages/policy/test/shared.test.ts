@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { applyWaivers, nameOfUrn, stackRules } from "../src";
+import { applyWaivers, nameOfUrn, policyPackConfig, stackRules } from "../src";
 
 const URN = (type: string, name: string) => `urn:pulumi:dev::web-infra::${type}::${name}`;
 
@@ -79,7 +79,30 @@ describe("waivers", () => {
     assert.deepEqual(result.problems, ['waiver for "a" names y, which has no such violation']);
   });
 
+  it("reports a stale resource-scoped waiver once, by the resource it names", () => {
+    const result = applyWaivers([v("a", "x")], [{ policy: "a", resources: ["y"], reason: "gone" }], known);
+    assert.deepEqual(result.problems, ['waiver for "a" names y, which has no such violation']);
+  });
+
   it("fails when a waiver gives no reason", () => {
     assert.deepEqual(applyWaivers([v("a", "x")], [{ policy: "a", reason: " " }], known).problems, ['waiver for "a" gives no reason']);
+  });
+});
+
+describe("policy pack config from waivers", () => {
+  it("lists resource-scoped waivers under waived, merged per rule, and makes whole-rule waivers advisory", () => {
+    assert.deepEqual(
+      policyPackConfig([
+        { policy: "elb-listener-uses-secure-protocol", resources: ["web-http"], reason: "redirect" },
+        { policy: "rds-multi-az", resources: ["db-replica-0"], reason: "cost" },
+        { policy: "rds-multi-az", resources: ["db-replica-1"], reason: "cost" },
+        { policy: "elb-waf-on-public-alb", reason: "cost" },
+      ]),
+      {
+        "elb-listener-uses-secure-protocol": { waived: ["web-http"] },
+        "rds-multi-az": { waived: ["db-replica-0", "db-replica-1"] },
+        "elb-waf-on-public-alb": { enforcementLevel: "advisory" },
+      },
+    );
   });
 });

@@ -4,7 +4,13 @@ import type { BaselinePolicy } from "../src";
 
 /** Run a program offline and one policy over it; return the violations as `name: message` lines. */
 export async function violations(policy: BaselinePolicy, program: () => unknown): Promise<string[]> {
-  const g = await runProgram(program, { stack: "test", enforce: false });
+  // The builders return what they made; as a program's return value it would become stack outputs.
+  const g = await runProgram(
+    () => {
+      program();
+    },
+    { stack: "test", enforce: false },
+  );
   const found = await runPolicies(g, [policy]);
   return found.map((v) => `${g.byUrn(v.urn ?? "")?.name ?? "stack"}: ${v.message}`);
 }
