@@ -8,6 +8,8 @@ const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-
 interface Case {
   /** Kind of mistake, for the test name. */
   readonly kind: string;
+  /** The test name after "fails when", if the kind and config do not say it. */
+  readonly title?: string;
   readonly stack?: string;
   /** Overrides on top of the stack file; `undefined` removes a key. */
   readonly config: Record<string, string | undefined>;
@@ -42,6 +44,16 @@ const CASES: readonly Case[] = [
   { kind: "malformed CIDR", config: { vpcCidr: "10.0.0.0/8" }, problems: [["web-infra:vpcCidr", "10.0.0.0/8"]] },
   { kind: "malformed CIDR", config: { vpcCidr: "10.0.0.1/16" }, problems: [["web-infra:vpcCidr", "10.0.0.1/16"]] },
   { kind: "malformed CIDR", config: { vpcCidr: "300.0.0.0/16" }, problems: [["web-infra:vpcCidr", "300.0.0.0/16"]] },
+  {
+    // A /26 is a valid VPC, but the network's subnets (4 bits smaller) would be below AWS's /28; staging encrypts
+    // its logs, so the check must come before the KMS key too.
+    kind: "out of range",
+    title: "vpcCidr is smaller than /24",
+    stack: "staging",
+    config: { vpcCidr: "10.20.0.0/26" },
+    problems: [["web-infra:vpcCidr", "10.20.0.0/26"]],
+    says: /web-infra:vpcCidr must leave subnets of \/28 or larger .*Use a \/24 or larger block/,
+  },
   {
     kind: "unknown key",
     config: { webServerCout: "3" },
@@ -155,7 +167,7 @@ describe("bad input: every wrong configuration fails before anything is created"
   for (const c of CASES) {
     const stack = c.stack ?? "dev";
     const given = Object.entries(c.config).map(([k, v]) => `${k}=${v ?? "(removed)"}`);
-    it(`fails when ${c.kind}: ${stack} with ${given.join(", ")}`, async () => {
+    it(`fails when ${c.title ?? c.kind}: ${stack} with ${given.join(", ")}`, async () => {
       const err = await runWeb({ stack, config: c.config }).catch((e: unknown) => e);
       assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
       assert.deepEqual(

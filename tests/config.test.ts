@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "@web-infra/core";
 import { registeredBefore } from "@web-infra/testing";
+import { routeProblem } from "../stacks/web/components";
 import { closest, loadSettings, PRESETS, SETTINGS } from "../stacks/web/config";
 import { configDocsBlock, replaceBlock } from "../scripts/config-docs";
-import { ROOT, runWeb } from "./support";
+import { ROOT, runWeb, STACKS, stackGraph } from "./support";
 
 const BASE = { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com", "web-infra:hostedZoneId": "Z0123456789EXAMPLE" };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -119,14 +120,14 @@ describe("stack config", () => {
   it("fails when rollServers would roll every server", () => {
     assert.match(
       problems("dev", { "web-infra:rollServers": "[0,1]" }).message,
-      /web-infra:rollServers must roll at most 1 of 2 servers in one update/,
+      /web-infra:rollServers must roll at most 1 of 2 servers at once/,
     );
   });
 
   it("fails when rollServers names a server beyond webServerCount", () => {
     assert.match(
       problems("dev", { "web-infra:rollServers": "[5]" }).message,
-      /web-infra:rollServers must list distinct indexes below webServerCount \(2\)/,
+      /web-infra:rollServers must list distinct server indexes from 0 to 1, got \[5\]/,
     );
   });
 
@@ -154,7 +155,7 @@ describe("stack config", () => {
   it("fails when the domain is given without its zone", () => {
     assert.throws(
       () => loadSettings("dev", { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com" }),
-      /web-infra:hostedZoneId must be set with domainName, got nothing/,
+      /web-infra:hostedZoneId must be a Route 53 zone id [^,]*, got nothing/,
     );
   });
 
@@ -179,10 +180,16 @@ describe("stack config", () => {
     );
   });
 
-  it("fails when the certificate is in another region than the stack", () => {
-    assert.throws(
-      () => loadSettings("dev", { "aws:region": "eu-west-1", "web-infra:certificateArn": CERT }),
-      /web-infra:certificateArn must be in the stack's region eu-west-1/,
+  it("fails when the certificate is in another region than the stack", async () => {
+    const err = await runWeb({
+      stack: "dev",
+      config: { "aws:region": "eu-west-1", certificateArn: CERT, domainName: undefined, hostedZoneId: undefined },
+    }).catch((e: unknown) => e);
+    assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
+    assert.match(err.message, /web-infra:certificateArn must be in the stack's region eu-west-1/);
+    assert.deepEqual(
+      registeredBefore(err).map((r) => r.type),
+      ["pulumi:pulumi:Stack"],
     );
   });
 
@@ -207,7 +214,7 @@ describe("stack config", () => {
   it("fails when a minor MySQL version is pinned while RDS applies minor upgrades", () => {
     assert.match(
       problems("dev", { "web-infra:dbEngineVersion": "8.4.7" }).message,
-      /web-infra:dbEngineVersion must be a major line \(8\.4\) while dbAutoMinorVersionUpgrade is on/,
+      /web-infra:dbEngineVersion must [^,]*major line \(8\.4\) while autoMinorVersionUpgrade is on/,
     );
     assert.equal(
       loadSettings("dev", { ...BASE, "web-infra:dbEngineVersion": "8.4.7", "web-infra:dbAutoMinorVersionUpgrade": "false" })
@@ -240,7 +247,7 @@ describe("stack config", () => {
   it("fails when the storage ceiling is not above the allocation", () => {
     assert.match(
       problems("dev", { "web-infra:dbMaxAllocatedStorageGiB": "30", "web-infra:dbAllocatedStorageGiB": "40" }).message,
-      /web-infra:dbMaxAllocatedStorageGiB must be above dbAllocatedStorageGiB \(40\)/,
+      /web-infra:dbMaxAllocatedStorageGiB must be [^\n]*, got 30\. [^\n]*allocatedStorageGiB \(40\)/,
     );
   });
 
@@ -348,6 +355,52 @@ describe("stack config", () => {
       registeredBefore(err).map((r) => r.type),
       ["pulumi:pulumi:Stack"],
     );
+  });
+
+  it("fails when vpcCidr is smaller than /24, leaving the network's subnets below /28", () => {
+    const err = problems("staging", { "web-infra:vpcCidr": "10.20.0.0/26" });
+    assert.deepEqual(
+      err.problems.map((p) => [p.key, p.got]),
+      [["web-infra:vpcCidr", "10.20.0.0/26"]],
+    );
+    assert.match(err.message, /Use a \/24 or larger block/);
+    assert.equal(loadSettings("staging", { ...BASE, "web-infra:vpcCidr": "10.20.0.0/24" }).vpcCidr, "10.20.0.0/24");
+  });
+
+  it("reports the database's own rules under the config key, without a copy here", () => {
+    // RDS wants the autoscaling ceiling at least 10% above the allocation: 21 passes the key's schema, not the database.
+    const err = problems("dev", { "web-infra:dbMaxAllocatedStorageGiB": "21" });
+    assert.deepEqual(
+      err.problems.map((p) => [p.key, p.got]),
+      [["web-infra:dbMaxAllocatedStorageGiB", 21]],
+    );
+  });
+
+  for (const stack of STACKS) {
+    it(`${stack}: builds the components from the checked arguments, with no placeholder left in any input`, async () => {
+      const g = await stackGraph(stack);
+      const left = g.resources.filter((r) => JSON.stringify(r.inputs).includes("placeholder")).map((r) => r.name);
+      assert.deepEqual(left, []);
+    });
+  }
+
+  it("reports a component's problem under the key that sets the argument, and never drops one no key sets", () => {
+    const s = loadSettings("dev", BASE);
+    const fix = "Fix it.";
+    assert.deepEqual(routeProblem(s, "db", { key: "port", message: "must be 3306", got: 80, fix }), {
+      key: "web-infra:dbPort",
+      message: "must be 3306",
+      got: 80,
+      fix,
+    });
+    assert.equal(routeProblem(s, "monitoring", { key: "emails[1]", message: "m", got: "a@b.c", fix }).key, "web-infra:alarmEmails");
+    assert.equal(routeProblem(s, "monitoring", { key: "thresholds.cpu", message: "m", got: 1, fix }).key, "web-infra:alarmThresholds.cpu");
+    assert.deepEqual(routeProblem(s, "db", { key: "username", message: "must not be admin", got: "admin", fix }), {
+      key: "web-infra:db.username",
+      message: "must not be admin",
+      got: "admin",
+      fix,
+    });
   });
 
   it("suggests nothing for a key far from every known one", () => {

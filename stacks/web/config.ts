@@ -1,9 +1,10 @@
-import { architectureOf } from "@web-infra/compute";
+import { architectureOf, FAMILY_ARCHITECTURE } from "@web-infra/compute";
 import { Problems } from "@web-infra/core";
-import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS, pinsMinorVersion } from "@web-infra/database";
-import { DEFAULT_THRESHOLDS, resolveThresholds, Thresholds } from "@web-infra/monitoring";
+import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS } from "@web-infra/database";
+import { DEFAULT_THRESHOLDS, Thresholds } from "@web-infra/monitoring";
 import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
 import { z } from "zod";
+import { checkComponents } from "./components";
 
 export const PROJECT = "web-infra";
 export const PRESET_NAMES = ["dev", "staging", "prod"] as const;
@@ -212,6 +213,22 @@ const jsonish = fromString((s) => {
 const int = (min: number, max: number) => z.preprocess(numberish, z.number().int().min(min).max(max));
 const bool = () => z.preprocess(boolish, z.boolean());
 
+/** A number from a fixed list: its schema, and `expects` built from the list (by default "one of 1, 2, 3"). */
+const oneOfNumbers = (allowed: readonly number[], expects = (list: string) => `one of ${list}`) => ({
+  schema: z.preprocess(
+    numberish,
+    z.number().refine((n) => allowed.includes(n)),
+  ),
+  expects: expects(allowed.join(", ")),
+});
+
+/** Days CloudWatch Logs keeps a log group's events: only the periods PutRetentionPolicy accepts. */
+const logRetentionDays = (doc: string): Setting => ({
+  ...oneOfNumbers(LOG_RETENTION_DAYS, (list) => `one of the CloudWatch retention periods (${list})`),
+  fix: "Pick a listed period, e.g. 365.",
+  doc,
+});
+
 /** Every `web-infra:` key a stack file may set. */
 export const SETTINGS: Readonly<Record<string, Setting>> = {
   preset: {
@@ -244,15 +261,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     fix: "Use true (EC2.6) or false; prod requires true.",
     doc: "Send VPC flow logs to CloudWatch Logs.",
   },
-  flowLogRetentionDays: {
-    schema: z.preprocess(
-      numberish,
-      z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
-    ),
-    expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
-    fix: "Pick a listed period, e.g. 365.",
-    doc: "Days CloudWatch keeps flow log records.",
-  },
+  flowLogRetentionDays: logRetentionDays("Days CloudWatch keeps flow log records."),
   enableIpv6: {
     schema: bool(),
     expects: "true or false",
@@ -267,7 +276,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   },
   instanceType: {
     schema: z.string().refine((t) => architectureOf(t) !== undefined),
-    expects: "a known EC2 instance type (t4g, m6g, m7g, m8g, c6g, c7g, r6g, r7g, t3, t3a, m5, m6i, m6a, m7i, c6i, c7i, r6i families)",
+    expects: `a known EC2 instance type (${Object.keys(FAMILY_ARCHITECTURE).join(", ")} families)`,
     fix: 'Graviton types such as "t4g.small" run arm64 images; "t3.small" runs x86_64.',
     doc: "Web server instance type; its family picks the AMI architecture.",
   },
@@ -422,23 +431,11 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: "Delete the primary without a final snapshot (dev only).",
   },
   dbMonitoringInterval: {
-    schema: z.preprocess(
-      numberish,
-      z.number().refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n)),
-    ),
-    expects: `one of ${MONITORING_INTERVALS.join(", ")} seconds`,
+    ...oneOfNumbers(MONITORING_INTERVALS, (list) => `one of ${list} seconds`),
     fix: "Use 60, or 0 to turn Enhanced Monitoring off.",
     doc: "Enhanced Monitoring interval (0 turns it off).",
   },
-  dbLogRetentionDays: {
-    schema: z.preprocess(
-      numberish,
-      z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n)),
-    ),
-    expects: `one of the CloudWatch retention periods (${LOG_RETENTION_DAYS.join(", ")})`,
-    fix: "Pick a listed period, e.g. 365.",
-    doc: "Days CloudWatch keeps the exported database logs.",
-  },
+  dbLogRetentionDays: logRetentionDays("Days CloudWatch keeps the exported database logs."),
   dbPort: {
     schema: int(1150, 65535),
     expects: "an integer from 1150 to 65535",
@@ -556,19 +553,14 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
   return settings;
 }
 
-/** Rules between settings, after presets are applied. */
+/**
+ * Rules between settings, after presets are applied (only once every key has passed its schema,
+ * so no key is reported twice). The components' own rules run first, on the arguments the
+ * program will pass them; the rest are this stack's policy per preset.
+ */
 function crossCheck(s: Settings, p: Problems): void {
   const k = (key: string) => `${PROJECT}:${key}`;
-  // The monitoring package owns the threshold rules; report its findings under this key.
-  const thresholds = new Problems("thresholds");
-  resolveThresholds(s.alarmThresholds, thresholds);
-  for (const t of thresholds.all) {
-    const name = t.key.replace(/^thresholds\./, "");
-    p.add(k(`alarmThresholds.${name}`), t.message, {
-      got: t.got,
-      fix: t.fix ?? `Use a value in range, e.g. the default ${String(DEFAULT_THRESHOLDS[name as keyof Thresholds])}.`,
-    });
-  }
+  checkComponents(s, p);
   if (s.preset === "dev") {
     p.check(
       s.alarmEmails.length === 0,
@@ -577,81 +569,7 @@ function crossCheck(s: Settings, p: Problems): void {
       s.alarmEmails,
       "Remove the setting.",
     );
-  }
-  p.check(
-    new Set(s.alarmEmails).size === s.alarmEmails.length,
-    k("alarmEmails"),
-    "must not repeat an address",
-    s.alarmEmails,
-    "List each address once.",
-  );
-  const domain = s.domainName !== undefined || s.hostedZoneId !== undefined;
-  if (domain && s.certificateArn !== undefined) {
-    p.add(k("certificateArn"), "must not be set together with domainName/hostedZoneId: HTTPS takes one of the two options", {
-      got: s.certificateArn,
-      fix: `Keep either ${PROJECT}:domainName + ${PROJECT}:hostedZoneId (a certificate is created) or ${PROJECT}:certificateArn.`,
-    });
-  } else if (!domain && s.certificateArn === undefined) {
-    p.add(k("domainName"), "or certificateArn must be set: HTTPS is not optional", {
-      got: undefined,
-      fix: `Set ${PROJECT}:domainName and ${PROJECT}:hostedZoneId (a DNS-validated certificate is created), or ${PROJECT}:certificateArn.`,
-    });
-  } else if (domain) {
-    p.check(
-      s.domainName !== undefined,
-      k("domainName"),
-      "must be set with hostedZoneId",
-      s.domainName,
-      "Set the domain the hosted zone holds.",
-    );
-    p.check(
-      s.hostedZoneId !== undefined,
-      k("hostedZoneId"),
-      "must be set with domainName",
-      s.hostedZoneId,
-      "Set the zone that holds the domain.",
-    );
-  }
-  if (s.certificateArn !== undefined) {
-    const region = /:acm:([a-z0-9-]+):/.exec(s.certificateArn)?.[1];
-    p.check(
-      region === s.region,
-      k("certificateArn"),
-      `must be in the stack's region ${s.region}: an ALB uses certificates of its own region`,
-      s.certificateArn,
-      `Request or import the certificate in ${s.region}.`,
-    );
-  }
-  const maxRoll = Math.floor(s.webServerCount / 2);
-  p.check(
-    s.rollServers.every((i) => i < s.webServerCount) && new Set(s.rollServers).size === s.rollServers.length,
-    k("rollServers"),
-    `must list distinct indexes below webServerCount (${s.webServerCount})`,
-    s.rollServers,
-    `Name servers 0 to ${s.webServerCount - 1}, each once.`,
-  );
-  p.check(
-    s.rollServers.length <= maxRoll,
-    k("rollServers"),
-    `must roll at most ${maxRoll} of ${s.webServerCount} servers in one update, so the rest keep serving`,
-    s.rollServers,
-    "Roll the others in a later update.",
-  );
-  p.check(
-    s.dbMaxAllocatedStorageGiB > s.dbAllocatedStorageGiB,
-    k("dbMaxAllocatedStorageGiB"),
-    `must be above dbAllocatedStorageGiB (${s.dbAllocatedStorageGiB}) for storage autoscaling`,
-    s.dbMaxAllocatedStorageGiB,
-    `Raise it above ${s.dbAllocatedStorageGiB}, e.g. to ${s.dbAllocatedStorageGiB * 5}.`,
-  );
-  p.check(
-    !(s.dbAutoMinorVersionUpgrade && pinsMinorVersion(s.dbEngineVersion)),
-    k("dbEngineVersion"),
-    "must be a major line (8.4) while dbAutoMinorVersionUpgrade is on: RDS upgrades the minor release and the next update would try to downgrade it",
-    s.dbEngineVersion,
-    `Use "8.4", or set ${PROJECT}:dbAutoMinorVersionUpgrade false to pin a minor release.`,
-  );
-  if (s.preset !== "dev") {
+  } else {
     p.check(
       s.dbReplicaCount >= 1,
       k("dbReplicaCount"),

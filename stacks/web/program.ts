@@ -4,6 +4,7 @@ import { LogEncryptionKey } from "@web-infra/core";
 import { MysqlDatabase } from "@web-infra/database";
 import { Monitoring } from "@web-infra/monitoring";
 import { Network } from "@web-infra/networking";
+import { COMPONENT_NAMES, componentArgs } from "./components";
 import { loadSettings, Settings } from "./config";
 
 /**
@@ -12,81 +13,41 @@ import { loadSettings, Settings } from "./config";
  */
 export function webStack(settings?: Settings) {
   const s = settings ?? loadSettings(pulumi.getStack(), pulumi.runtime.allConfig());
-  const tags = { Project: "web-infra", Stack: s.stack, Preset: s.preset, ManagedBy: "pulumi" };
+  // The config check resolved these same arguments (components.ts); here the placeholders
+  // for other components' outputs are replaced by the outputs themselves.
+  const args = componentArgs(s);
 
-  const logKey = s.encryptLogs ? new LogEncryptionKey("logs", { tags }) : undefined;
+  const logKey = s.encryptLogs ? new LogEncryptionKey("logs", { tags: args.network.tags }) : undefined;
 
-  const network = new Network("network", {
-    cidrBlock: s.vpcCidr,
-    azCount: s.azCount,
-    natGateways: s.natGateways,
-    flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays, kmsKeyArn: logKey?.arn },
-    enableIpv6: s.enableIpv6,
-    tags,
+  const network = new Network(COMPONENT_NAMES.network, {
+    ...args.network,
+    flowLogs: { ...args.network.flowLogs, kmsKeyArn: logKey?.arn },
   });
 
-  // The app contract's SSM path: plain names and ARNs, never the secret value.
-  const dbPath = `/web-infra/${s.stack}/db`;
-
-  const web = new WebTier("web", {
+  const web = new WebTier(COMPONENT_NAMES.web, {
+    ...args.web,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
     privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
-    tls: { domainName: s.domainName, hostedZoneId: s.hostedZoneId, certificateArn: s.certificateArn },
-    webServerCount: s.webServerCount,
-    instanceType: s.instanceType,
-    amiId: s.amiId,
-    rollServers: s.rollServers,
-    appPort: s.appPort,
-    enableIpv6: s.enableIpv6,
-    deletionProtection: s.albDeletionProtection,
-    accessLogs: { enabled: s.albAccessLogs, retentionInDays: s.accessLogRetentionDays, forceDestroy: !s.albDeletionProtection },
-    idleTimeout: s.idleTimeout,
-    detailedMonitoring: s.detailedMonitoring,
-    waf: s.waf,
-    // The page shows which endpoint the server would write to and which it reads from.
-    pageParameters: { "Writes to": `${dbPath}/writer-endpoint`, "Reads from": `${dbPath}/reader-endpoints` },
-    tags,
   });
 
-  const db = new MysqlDatabase("db", {
+  const db = new MysqlDatabase(COMPONENT_NAMES.db, {
+    ...args.db,
     vpcId: network.vpcId,
     subnetIds: network.databaseSubnets.map((subnet) => subnet.id),
     availabilityZones: network.databaseSubnets.map((subnet) => subnet.availabilityZone),
     clients: [web.connections],
-    engineVersion: s.dbEngineVersion,
-    autoMinorVersionUpgrade: s.dbAutoMinorVersionUpgrade,
-    instanceClass: s.dbInstanceClass,
-    replicaInstanceClass: s.dbReplicaInstanceClass,
-    allocatedStorageGiB: s.dbAllocatedStorageGiB,
-    maxAllocatedStorageGiB: s.dbMaxAllocatedStorageGiB,
-    multiAz: s.dbMultiAz,
-    replicaMultiAz: s.dbReplicaMultiAz,
-    replicaCount: s.dbReplicaCount,
     logKmsKeyArn: logKey?.arn,
-    backupRetentionDays: s.dbBackupRetentionDays,
-    deletionProtection: s.dbDeletionProtection,
-    skipFinalSnapshot: s.dbSkipFinalSnapshot,
-    monitoringInterval: s.dbMonitoringInterval,
-    logRetentionDays: s.dbLogRetentionDays,
-    port: s.dbPort,
-    databaseName: s.dbName,
-    protect: s.protectStatefulResources,
-    parameterPath: dbPath,
-    secretRecoveryWindowDays: s.protectStatefulResources ? 30 : 0,
-    tags,
   });
   db.grantRead(web.serverRole, "web-servers");
 
-  const monitoring = new Monitoring("monitoring", {
+  const monitoring = new Monitoring(COMPONENT_NAMES.monitoring, {
+    ...args.monitoring,
     loadBalancerArnSuffix: web.albArnSuffix,
     targetGroupArnSuffix: web.targetGroupArnSuffix,
     instanceIds: web.instances.map((instance) => instance.id),
-    primaryIdentifier: db.primary.identifier,
-    replicaIdentifiers: db.replicas.map((replica) => replica.identifier),
-    emails: s.alarmEmails,
-    thresholds: s.alarmThresholds,
-    tags,
+    primaryIdentifier: db.identifiers.primary,
+    replicaIdentifiers: db.identifiers.replicas,
   });
 
   return {
