@@ -4,6 +4,8 @@
 #
 #   scripts/node22.sh npm test          # run one command under Node 22
 #   source scripts/node22.sh            # put Node 22 first on PATH in this shell
+#   scripts/node22.sh                   # fetch it if needed and say which node runs
+#                                       # (npm ci runs this as the root postinstall)
 #
 # It also adds `--conditions=@web-infra/source` to NODE_OPTIONS, so the
 # workspace packages resolve to their TypeScript sources (no build step).
@@ -48,5 +50,9 @@ esac
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
   set +euo pipefail
   return 0
+fi
+if [ $# -eq 0 ]; then
+  echo "web-infra: npm scripts run on Node $(node -p process.versions.node) ($(command -v node))"
+  exit 0
 fi
 exec "$@"

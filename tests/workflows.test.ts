@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { PREREQUISITES } from "./system/support/prerequisites";
 
 const ROOT = resolve(__dirname, "..");
 const WORKFLOW_DIR = join(ROOT, ".github/workflows");
@@ -434,10 +435,10 @@ describe("CI workflows (.github/workflows)", () => {
         assert.ok(s.indexOf(setup[0]!) < firstNpm, where);
       }
     }
-    assert.equal(count, 5);
+    assert.equal(count, 6);
   });
 
-  it("runs npm ci, lint, typecheck and the tests (with shellcheck installed) on every PR", () => {
+  it("runs npm ci, lint, typecheck and the tests on every PR, with no system package", () => {
     const runs = steps(job(pr, "checks")).map((s) => s.run);
     const order = ["npm ci", "npm run lint", "npm run typecheck", "npm test"].map((cmd) => runs.indexOf(cmd));
     assert.ok(
@@ -448,8 +449,20 @@ describe("CI workflows (.github/workflows)", () => {
       [...order].sort((a, b) => a - b),
       order,
     );
-    const shellcheck = runs.findIndex((r) => r?.includes("sudo apt-get install -y shellcheck"));
-    assert.ok(shellcheck !== -1 && shellcheck < order[3]!, "shellcheck is installed before npm test");
+    assert.ok(!runs.some((r) => r?.includes("apt-get")), "npm test needs nothing but npm ci");
+  });
+
+  it("runs the system tests on every PR, after installing what they check for", () => {
+    const runs = steps(job(pr, "system")).map((s) => s.run ?? "");
+    const install = runs.findIndex((r) => r.includes("apt-get install"));
+    const system = runs.indexOf("npm run test:system");
+    assert.ok(install !== -1 && system > install, JSON.stringify(runs));
+    const apt = /apt-get install -y -qq ([^\n]+)/.exec(runs[install]!)![1]!.split(" ");
+    const pip = /pip install ([^\n]+)/
+      .exec(runs[install]!)![1]!
+      .split(" ")
+      .map((p) => p.replace(/"/g, ""));
+    for (const p of PREREQUISITES) assert.ok((p.via === "apt" ? apt : pip).includes(p.pkg), `${p.pkg} is installed`);
   });
 
   it("never splices expressions (let alone github.event text) into run scripts", () => {

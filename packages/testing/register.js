@@ -7,7 +7,11 @@
  * so the thousands of `.js` files of @pulumi/pulumi and @pulumi/aws load at
  * native speed; general-purpose hooks that inspect every `.js` file doubled
  * the SDK's load time here. Node's compile cache is turned on for everything.
- * Set WEB_INFRA_SOURCE_MAPS=1 for TypeScript line numbers in stack traces.
+ *
+ * Stack traces point at TypeScript lines: the compiled code carries an inline
+ * source map, and Node reads source maps for our files only. Node's global
+ * switch (`--enable-source-maps`) would also parse the `.js.map` of each of
+ * the SDKs' thousands of files. Set WEB_INFRA_SOURCE_MAPS=0 to turn it off.
  */
 const Module = require("node:module");
 const fs = require("node:fs");
@@ -17,8 +21,12 @@ const crypto = require("node:crypto");
 
 if (typeof Module.enableCompileCache === "function") Module.enableCompileCache();
 
-const sourceMaps = process.env.WEB_INFRA_SOURCE_MAPS === "1";
-if (sourceMaps) process.setSourceMapsEnabled(true);
+const sourceMaps = process.env.WEB_INFRA_SOURCE_MAPS !== "0";
+if (sourceMaps) {
+  // Node ≥ 22.14; older 22.x fall back to the global switch.
+  if (typeof Module.setSourceMapsSupport === "function") Module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+  else process.setSourceMapsEnabled(true);
+}
 
 const cacheDir =
   process.env.WEB_INFRA_TS_CACHE ||

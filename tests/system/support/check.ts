@@ -1,0 +1,5 @@
+// Loaded by .mocharc.system.json before any spec: a missing server fails the run with one line.
+import { requirePrerequisites, systemPath } from "./prerequisites";
+
+requirePrerequisites("npm run test:system");
+process.env["PATH"] = systemPath();
