@@ -17,6 +17,20 @@ export interface UserDataArgs {
 
 const SAFE = /^[A-Za-z0-9 ._/:-]+$/;
 
+/** The path nginx answers for the load balancer's health check: 200 from nginx itself, no disk, no database. */
+export const HEALTH_CHECK_PATH = "/healthz";
+
+/**
+ * Where each piece of the web server's software lives on the instance (Amazon Linux 2023's
+ * nginx package: its `nginx.conf` includes `conf.d/*.conf` inside `http {}` and serves
+ * `/usr/share/nginx/html`). The boot script writes these files; the system tests run them.
+ */
+export const WEB_SERVER_PATHS = {
+  documentRoot: "/usr/share/nginx/html",
+  nginxSite: "/etc/nginx/conf.d/web-infra.conf",
+  pageScript: "/usr/local/bin/web-infra-page",
+} as const;
+
 /**
  * Labels of the page parameters that cannot go into the boot script: each label and
  * parameter name is pasted between single quotes, so only letters, digits, spaces and
@@ -59,8 +73,21 @@ zone=$(imds placement/availability-zone)
   printf '<dl>\\n'
 ${lines.join("\n") || "  :"}
   printf '</dl>\\n'
-} > /usr/share/nginx/html/index.html.tmp
-mv /usr/share/nginx/html/index.html.tmp /usr/share/nginx/html/index.html
+} > ${WEB_SERVER_PATHS.documentRoot}/index.html.tmp
+mv ${WEB_SERVER_PATHS.documentRoot}/index.html.tmp ${WEB_SERVER_PATHS.documentRoot}/index.html
+`;
+}
+
+/**
+ * The nginx site: the app port, {@link HEALTH_CHECK_PATH} answered by nginx
+ * itself, and the page. It goes into `conf.d/`, inside the distribution's `http {}`.
+ */
+export function renderNginxSite(args: Pick<UserDataArgs, "appPort">): string {
+  return `server {
+  listen ${args.appPort} default_server;
+  location = ${HEALTH_CHECK_PATH} { access_log off; default_type text/plain; return 200 "ok\\n"; }
+  location / { root ${WEB_SERVER_PATHS.documentRoot}; index index.html; }
+}
 `;
 }
 
@@ -78,7 +105,7 @@ cat > /etc/systemd/system/web-infra-page.service <<'UNIT'
 Description=Rebuild the web-infra page
 [Service]
 Type=oneshot
-ExecStart=/usr/local/bin/web-infra-page
+ExecStart=${WEB_SERVER_PATHS.pageScript}
 UNIT
 cat > /etc/systemd/system/web-infra-page.timer <<'UNIT'
 [Unit]
@@ -99,18 +126,13 @@ set -euo pipefail
 
 dnf install -y nginx
 
-cat > /usr/local/bin/web-infra-page <<'PAGE'
+cat > ${WEB_SERVER_PATHS.pageScript} <<'PAGE'
 ${renderPageScript(args)}PAGE
-chmod 755 /usr/local/bin/web-infra-page
-/usr/local/bin/web-infra-page
+chmod 755 ${WEB_SERVER_PATHS.pageScript}
+${WEB_SERVER_PATHS.pageScript}
 
-cat > /etc/nginx/conf.d/web-infra.conf <<'NGINX'
-server {
-  listen ${args.appPort} default_server;
-  location = /healthz { access_log off; default_type text/plain; return 200 "ok\\n"; }
-  location / { root /usr/share/nginx/html; index index.html; }
-}
-NGINX
+cat > ${WEB_SERVER_PATHS.nginxSite} <<'NGINX'
+${renderNginxSite(args)}NGINX
 
 systemctl enable --now nginx
 ${refresh}`;

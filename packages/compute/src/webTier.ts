@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Connections, Problems, withName } from "@web-infra/core";
 import { al2023NamePattern, architectureOf } from "./instanceTypes";
-import { renderUserData, unsafePageParameters } from "./userData";
+import { HEALTH_CHECK_PATH, renderUserData, unsafePageParameters } from "./userData";
 
 /** The TLS policy every HTTPS listener uses: TLS 1.3 + 1.2 with post-quantum key exchange; passes Security Hub ELB.17. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
@@ -13,7 +13,7 @@ export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
  * default ~90 s); a new one joins after 2 passing checks.
  */
 export const HEALTH_CHECK = {
-  path: "/healthz",
+  path: HEALTH_CHECK_PATH,
   matcher: "200",
   interval: 5,
   timeout: 4,
