@@ -3,7 +3,7 @@
 # each build reads the declarations of the packages it imports from their dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for p in core testing networking compute database monitoring policy; do
+for p in core testing networking compute database monitoring policy app; do
   echo "build @web-infra/$p"
   (cd "packages/$p" && rm -rf dist && ../../node_modules/.bin/tsc -p tsconfig.build.json)
 done

@@ -4,8 +4,8 @@
  *
  *   node --require ./packages/testing/register.js scripts/docs.ts [--check]
  *
- * Documented: every exported interface named `*Args`, plus `Thresholds`, `RunOptions` and
- * `Waiver` (a table of inputs each), and every exported class extending
+ * Documented: every exported interface named `*Args`, plus `Thresholds`, `RunOptions`, `Waiver`
+ * and the app's `*Options` (a table of inputs each), and every exported class extending
  * `pulumi.ComponentResource` (its type token and a table of its public readonly properties).
  *
  * The rule: every property of a documented interface has a JSDoc description, and every
@@ -26,7 +26,14 @@ export const END = "<!-- END GENERATED: api -->";
 export const HEADING = "## API (generated from the source — do not edit)";
 
 /** Documented even though their names do not end in `Args`. */
-const EXTRA_INTERFACES: ReadonlySet<string> = new Set(["Thresholds", "RunOptions", "Waiver"]);
+const EXTRA_INTERFACES: ReadonlySet<string> = new Set([
+  "Thresholds",
+  "RunOptions",
+  "Waiver",
+  "ReadContractOptions",
+  "DatabaseOptions",
+  "AppOptions",
+]);
 
 export interface Violation {
   readonly file: string;

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./support";
+import { importsPulumi, ROOT } from "./support";
 
 interface Pkg {
   name: string;
@@ -61,14 +61,84 @@ describe("packages other teams can reuse", () => {
         assert.ok(readFileSync(join(dir, "README.md"), "utf8").length > 200);
       });
 
-      it("depends on its siblings by a semver range that matches their version, and on Pulumi as a peer", () => {
+      it("depends on its siblings by a semver range that matches their version, and on Pulumi as a peer when it uses Pulumi", () => {
         for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
           if (name.startsWith("@web-infra/")) assert.equal(range, `^${versions[name]}`, `${pkg.name} → ${name}`);
         }
-        assert.ok(pkg.peerDependencies?.["@pulumi/pulumi"], "the program brings its own @pulumi/pulumi");
+        if (importsPulumi(dir)) assert.ok(pkg.peerDependencies?.["@pulumi/pulumi"], "the program brings its own @pulumi/pulumi");
+        else
+          assert.deepEqual(
+            Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => d.startsWith("@pulumi/")),
+            [],
+          );
       });
     });
   }
+
+  it("publishes nothing under the GPL or AGPL, in any package's production or peer dependency tree", () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<
+        string,
+        {
+          license?: string;
+          dependencies?: Record<string, string>;
+          peerDependencies?: Record<string, string>;
+          optionalDependencies?: Record<string, string>;
+          link?: boolean;
+          resolved?: string;
+        }
+      >;
+    };
+    /** Where npm put `name` as seen from the package at `from` (nested first, then each ancestor, then hoisted). */
+    const locate = (from: string, name: string): string | undefined => {
+      for (let dir = from; ; dir = dir.includes("/node_modules/") ? dir.slice(0, dir.lastIndexOf("/node_modules/")) : "") {
+        const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+        if (lock.packages[candidate]) return candidate;
+        if (!dir) return undefined;
+      }
+    };
+    const offenders: string[] = [];
+    let seen = 0;
+    for (const { pkg, dir } of pkgs) {
+      const start = `packages/${dir.split("/").pop()}`;
+      const queue = [start];
+      const visited = new Set<string>();
+      while (queue.length) {
+        const at = queue.pop()!;
+        if (visited.has(at)) continue;
+        visited.add(at);
+        const entry = lock.packages[at]!;
+        const real = entry.link && entry.resolved ? entry.resolved : at;
+        const e = lock.packages[real] ?? entry;
+        if (at !== start && /(^|[^L])GPL/i.test(e.license ?? "")) offenders.push(`${pkg.name} → ${at} (${e.license})`);
+        for (const name of Object.keys({ ...e.dependencies, ...e.optionalDependencies, ...e.peerDependencies })) {
+          const found = locate(real, name);
+          if (found) queue.push(found);
+        }
+      }
+      seen += visited.size;
+    }
+    assert.ok(seen > 500, `walked ${seen} packages`);
+    assert.deepEqual(offenders, []);
+  });
+
+  it("keeps every GPL-family package test-only, and the README's license section names each", () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { license?: string; dev?: boolean }>;
+    };
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Licenses"));
+    assert.ok(readme.includes("## Licenses"));
+    const copyleft = Object.entries(lock.packages).filter(
+      ([path, p]) => path.includes("node_modules/") && /(^|[^L])GPL/i.test(p.license ?? ""),
+    );
+    assert.ok(copyleft.length > 0, "the test-only validator is GPL-3.0: this check must see it");
+    for (const [path, p] of copyleft) {
+      assert.equal(p.dev, true, `${path} (${p.license}) must be a devDependency only`);
+      const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+      assert.ok(section.includes(`\`${name}\``) || section.includes(`\`${name.split("/")[0]}/*\``), `README ## Licenses names ${name}`);
+    }
+  });
 
   it("manages versions and changelogs with Changesets", async () => {
     const config = JSON.parse(readFileSync(join(ROOT, ".changeset/config.json"), "utf8")) as { access: string; baseBranch: string };

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { runProgram, RunOptions, RunResult, stackNames } from "@web-infra/testing";
 import { webStack } from "../stacks/web/program";
 
@@ -22,4 +23,12 @@ export function stackGraph(stack: string): Promise<RunResult> {
 /** Run the web program for a stack with extra config on top of its stack file. */
 export function runWeb(options: Omit<RunOptions, "projectDir">): Promise<RunResult> {
   return runProgram(webStack, { ...options, projectDir: ROOT });
+}
+
+/** Whether a package's sources import Pulumi: a library of components (the app is a plain Node service). */
+export function importsPulumi(packageDir: string): boolean {
+  const src = join(packageDir, "src");
+  return readdirSync(src, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .some((f) => /from "@pulumi\//.test(readFileSync(join(src, f), "utf8")));
 }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "../..");
-const PACKAGES = ["core", "testing", "networking", "compute", "database", "monitoring", "policy"];
+const PACKAGES = ["core", "testing", "networking", "compute", "database", "monitoring", "policy", "app"];
 const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -73,6 +73,21 @@ describe("another team consuming the published packages", function () {
       assert.match(listing, /package\/dist\/index\.d\.ts/, p);
       assert.match(listing, /package\/README\.md/, p);
     }
+  });
+
+  it("installs the reference app's command, which runs from dist/ and says what it needs", () => {
+    const bin = join(app, "node_modules/.bin/web-infra-app");
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      run(bin, [], app);
+    } catch (err) {
+      failure = err as typeof failure;
+    }
+    assert.equal(failure.status, 1);
+    assert.match(
+      String(failure.stderr),
+      /^web-infra app: set WEB_INFRA_DB_PARAMETER_PATH \(e\.g\. \/web-infra\/prod\/db\) or WEB_INFRA_STACK/,
+    );
   });
 
   it("type-checks a program against the published declarations and runs it from dist/ under the published harness", () => {

@@ -202,6 +202,14 @@ export interface WebTierArgs {
    */
   readonly pageParameters?: Readonly<Record<string, string>>;
   /**
+   * The boot script, instead of the built-in nginx page: e.g. two lines that start an app baked
+   * into `amiId`, listening on `appPort` with its own `/healthz` (see "Shipping your app" in the
+   * README). At most 16 KiB, EC2's limit. No secret: anyone who may describe the instance reads it.
+   *
+   * @default - nginx serving the page and `/healthz` (renderUserData)
+   */
+  readonly userData?: string;
+  /**
    * Tags for every resource; each also gets a `Name`.
    *
    * @default - no extra tags
@@ -296,6 +304,24 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs, region: stri
     Object.fromEntries(unsafe.map((label) => [label, args.pageParameters?.[label]])),
     "Rename those labels or SSM parameters; the values are read at boot and may hold anything.",
   );
+  if (args.userData !== undefined) {
+    // EC2 RunInstances: "User data is limited to 16 KB, in raw form, before it is base64-encoded".
+    const bytes = Buffer.byteLength(args.userData, "utf8");
+    p.check(
+      bytes > 0 && bytes <= 16_384,
+      "userData",
+      "must be 1 byte to 16 KiB (EC2's limit)",
+      bytes,
+      "Move what the script installs into the image (amiId).",
+    );
+    p.check(
+      args.pageParameters === undefined,
+      "pageParameters",
+      "only applies to the built-in page, and userData replaces it",
+      args.pageParameters,
+      "Drop pageParameters, or drop userData to keep the page.",
+    );
+  }
   const maxRoll = Math.floor(webServerCount / 2);
   p.check(
     rollServers.every((i) => Number.isInteger(i) && i >= 0 && i < webServerCount) && new Set(rollServers).size === rollServers.length,
@@ -565,7 +591,10 @@ export class WebTier extends pulumi.ComponentResource {
       }
       return id;
     });
-    const userData = region.apply((r) => renderUserData({ appPort: cfg.appPort, parameters: args.pageParameters, region: r }));
+    const userData =
+      args.userData !== undefined
+        ? pulumi.output(args.userData)
+        : region.apply((r) => renderUserData({ appPort: cfg.appPort, parameters: args.pageParameters, region: r }));
 
     this.instances = [...Array(cfg.webServerCount).keys()].map((i) => {
       const subnetId = args.privateSubnetIds[i % args.privateSubnetIds.length];

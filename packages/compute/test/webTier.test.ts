@@ -505,6 +505,24 @@ describe("WebTier", () => {
       assert.match(script, /systemctl enable --now web-infra-page\.timer/, "the page is rebuilt once the database publishes its endpoints");
     });
 
+    it("runs a given boot script instead of the page, on every server", async () => {
+      const boot = "#!/bin/bash\nsystemctl enable --now web-infra-app\n";
+      const g = await run({ userData: boot, amiId: "ami-05b4ded3ceb71e470", instanceType: "m7g.large" });
+      const servers = g.ofType(INSTANCE);
+      assert.equal(servers.length, 2);
+      for (const s of servers) assert.equal(s.inputs["userData"], boot);
+    });
+
+    it("fails when userData is over EC2's 16 KiB", async () => {
+      const err = await runInvalid({ userData: `#!/bin/bash\n${"#".repeat(16_384)}` });
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /userData must be 1 byte to 16 KiB \(EC2's limit\), got 16396/);
+    });
+
+    it("fails when userData and pageParameters are both given", async () => {
+      assert.deepEqual(await problemKeys({ userData: "#!/bin/bash\n", pageParameters: { a: "/a" } }), ["pageParameters"]);
+    });
+
     it("fails when a page parameter could inject shell", () => {
       assert.throws(() => renderUserData({ appPort: 8080, parameters: { x: "'; rm -rf / #" } }), /unsafe characters/);
     });

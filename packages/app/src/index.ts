@@ -1,0 +1,4 @@
+export * from "./contract";
+export * from "./database";
+export * from "./server";
+export * from "./settings";
