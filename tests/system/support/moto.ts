@@ -13,6 +13,16 @@ export class Moto {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** What the AWS CLI and SDK need to call it: the endpoint, a region, and any credentials. */
+  env(): Record<string, string> {
+    return { AWS_ENDPOINT_URL: this.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "moto", AWS_SECRET_ACCESS_KEY: "moto" };
+  }
+
+  /** SDK client settings for the same. */
+  clientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {
+    return { endpoint: this.endpoint, region: "us-east-1", credentials: { accessKeyId: "moto", secretAccessKey: "moto" } };
+  }
+
   async start(): Promise<this> {
     this.port = await freePort();
     this.server = new Server("moto", "moto_server", ["-H", "127.0.0.1", "-p", String(this.port)], { logDir: tempDir("moto") });

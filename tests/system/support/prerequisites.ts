@@ -16,6 +16,8 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   { command: "nginx", pkg: "nginx", via: "apt" },
   { command: "mariadbd", pkg: "mariadb-server", via: "apt" },
   { command: "mariadb-install-db", pkg: "mariadb-server", via: "apt" },
+  // The client comes with the server package; the fixture runs admin SQL through it.
+  { command: "mariadb", pkg: "mariadb-server", via: "apt" },
   { command: "haproxy", pkg: "haproxy", via: "apt" },
   { command: "openssl", pkg: "openssl", via: "apt" },
   { command: "curl", pkg: "curl", via: "apt" },

@@ -76,8 +76,10 @@ export class Server {
     this.log = join(options.logDir, `${name}.log`);
     const out = createWriteStream(this.log, { flags: "a" });
     this.child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    this.child.stdout?.pipe(out);
-    this.child.stderr?.pipe(out);
+    // Two pipes into one log: neither may end it (a server can write to one after closing the other).
+    this.child.stdout?.pipe(out, { end: false });
+    this.child.stderr?.pipe(out, { end: false });
+    this.child.once("close", () => out.end());
     this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
     this.child.once("error", (err) => out.write(`spawn error: ${err.message}\n`));
     RUNNING.add(this);
