@@ -185,6 +185,35 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
     }
   });
 
+  it("reads from the writer, and says why, when the user may not read the replica's lag", async () => {
+    // Created on the primary, it reaches the replica by replication, without REPLICATION CLIENT.
+    await pair.sql(
+      "primary",
+      `CREATE USER 'nolag'@'%' IDENTIFIED BY 'nolag-pw' REQUIRE SSL; GRANT ALL ON ${seeded.credentials.dbname}.* TO 'nolag'@'%'`,
+    );
+    await pair.waitForReplication();
+    const contract = await readDatabaseContract({
+      parameterPath: seeded.parameterPath,
+      ssm: new SSMClient(moto.clientConfig()),
+      secretsManager: new SecretsManagerClient(moto.clientConfig()),
+    });
+    const db = new Database({
+      contract: { ...contract, credentials: { username: "nolag", password: "nolag-pw" } },
+      ca: readFileSync(pair.caFile),
+    });
+    try {
+      const [status] = await db.readerStatus();
+      assert.equal(status?.reachable, true);
+      assert.equal(status?.lagSeconds, null);
+      assert.match(status?.problem ?? "", /its lag cannot be read \(.*denied.*\): grant REPLICATION CLIENT/i);
+      const { servedBy } = await db.read((c) => c.query("SELECT 1"));
+      assert.equal(servedBy.role, "writer");
+      assert.match(servedBy.reason ?? "", /grant REPLICATION CLIENT/);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("reads from the writer while the replica is further behind than the limit, and says why", async () => {
     // Delayed replication holds every event 30 s: the replica's lag grows past the limit while it answers.
     await pair.sql("replica", "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 30; START SLAVE");

@@ -269,6 +269,15 @@ export class Database {
         problem: Number(lag) > this.maxReplicaLagSeconds ? `${lag} s behind, over the ${this.maxReplicaLagSeconds} s limit` : undefined,
       };
     } catch (err) {
+      if (!isUnavailable(err))
+        // It answers but will not say how far behind it is: an app user without REPLICATION CLIENT (RDS's master user has it).
+        return {
+          endpoint,
+          reachable: true,
+          replica: true,
+          lagSeconds: null,
+          problem: `its lag cannot be read (${why(err)}): grant REPLICATION CLIENT`,
+        };
       return { endpoint, reachable: false, replica: true, lagSeconds: null, problem: `unreachable (${why(err)})` };
     }
   }

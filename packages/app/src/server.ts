@@ -196,13 +196,15 @@ function send(res: ServerResponse, status: number, body: object, serverName: str
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = "";
-  for await (const chunk of req) {
-    text += String(chunk);
-    if (text.length > 16_384) throw new HttpError(413, "the body is over 16 KiB");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 16_384) throw new HttpError(413, "the body is over 16 KiB");
+    chunks.push(chunk);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
   } catch {
     throw new HttpError(400, "the body is not JSON");
   }

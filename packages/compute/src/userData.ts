@@ -54,9 +54,13 @@ export function renderPageScript(args: UserDataArgs): string {
     const shown = unsafe.map((label) => `${JSON.stringify(label)} → ${JSON.stringify(args.parameters?.[label])}`).join(", ");
     throw new Error(`user data: parameters ${shown} have unsafe characters`);
   }
+  if (args.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.region))
+    throw new Error(`user data: region ${JSON.stringify(args.region)} is not a region name such as us-east-1`);
+  // Without a region the CLI takes the instance's own (AWS_REGION, its config, or IMDS); `--region ''` would fail every read.
+  const region = args.region === undefined ? "" : ` --region '${args.region}'`;
   const lines = Object.entries(args.parameters ?? {}).map(
     ([label, name]) =>
-      `  printf '<dt>%s</dt><dd>%s</dd>\\n' '${label}' "$(aws ssm get-parameter --region '${args.region ?? ""}' --name '${name}' --query Parameter.Value --output text 2>/dev/null || echo unavailable)"`,
+      `  printf '<dt>%s</dt><dd>%s</dd>\\n' '${label}' "$(aws ssm get-parameter${region} --name '${name}' --query Parameter.Value --output text 2>/dev/null || echo unavailable)"`,
   );
   return `#!/bin/bash
 set -euo pipefail

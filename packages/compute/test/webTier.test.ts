@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { ValidationError } from "@web-infra/core";
 import * as aws from "@pulumi/aws";
 import { diffRuns, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
-import { renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
+import { renderPageScript, renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
 
 const DOMAIN_TLS = { domainName: "www.example.com", hostedZoneId: "Z0123456789EXAMPLE" };
 const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -521,6 +521,19 @@ describe("WebTier", () => {
 
     it("fails when userData and pageParameters are both given", async () => {
       assert.deepEqual(await problemKeys({ userData: "#!/bin/bash\n", pageParameters: { a: "/a" } }), ["pageParameters"]);
+    });
+
+    it("leaves the region to the instance when none is given, rather than passing an empty one", () => {
+      const page = renderPageScript({ appPort: 8080, parameters: { x: "/a/b" } });
+      assert.match(page, /"\$\(aws ssm get-parameter --name '\/a\/b' --query/);
+      assert.doesNotMatch(page, /--region/);
+    });
+
+    it("fails when the region could inject shell", () => {
+      assert.throws(
+        () => renderPageScript({ appPort: 8080, region: "us-east-1' ; id #" }),
+        /region "us-east-1' ; id #" is not a region name such as us-east-1/,
+      );
     });
 
     it("fails when a page parameter could inject shell", () => {
