@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join, relative, resolve } from "node:path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
+import { AWS_RULES } from "@web-infra/testing";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -337,10 +338,40 @@ export function packageDirs(root = ROOT): string[] {
     .filter((dir) => existsSync(join(dir, "src")));
 }
 
+export const RULES_BEGIN = "<!-- BEGIN GENERATED: rules -->";
+export const RULES_END = "<!-- END GENERATED: rules -->";
+
+/** The harness's rule table: every rule of AWS_RULES, by id, with the behaviour it enforces (from the rule itself). */
+async function renderRules(): Promise<string> {
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const table = [
+    "| rule | AWS / provider behaviour |",
+    "| --- | --- |",
+    ...AWS_RULES.map((r) => `| \`${r.id}\` | ${cell(r.description)} |`),
+  ].join("\n");
+  const formatted = await prettier.format(table, { parser: "markdown", printWidth: 100 });
+  return `${RULES_BEGIN}\n\n${AWS_RULES.length} rules, generated from \`AWS_RULES\` by \`npm run docs\`:\n\n${formatted}\n${RULES_END}`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const check = argv.includes("--check");
   const stale: string[] = [];
   const violations: Violation[] = [];
+  const rulesReadme = join(ROOT, "packages/testing/README.md");
+  {
+    const readme = readFileSync(rulesReadme, "utf8");
+    const begin = readme.indexOf(RULES_BEGIN);
+    const end = readme.indexOf(RULES_END);
+    if (begin === -1 || end < begin) throw new Error(`packages/testing/README.md must hold one ${RULES_BEGIN} … ${RULES_END} block`);
+    const next = readme.slice(0, begin) + (await renderRules()) + readme.slice(end + RULES_END.length);
+    if (next !== readme) {
+      if (check) stale.push(relative(ROOT, rulesReadme));
+      else {
+        writeFileSync(rulesReadme, next);
+        console.log(`wrote ${relative(ROOT, rulesReadme)}`);
+      }
+    }
+  }
   for (const dir of packageDirs()) {
     const docs = collectDocs(dir);
     violations.push(...docs.violations);

@@ -113,21 +113,37 @@ describe("stack config", () => {
     assert.match(problems("dev", { "web-infra:amiId": "latest" }).message, /web-infra:amiId must be an AMI id/);
   });
 
-  it("fails when rollServers is not a list", () => {
-    assert.match(problems("dev", { "web-infra:rollServers": "0" }).message, /web-infra:rollServers must be a JSON list of server indexes/);
+  it("fails when rollServers is still set, saying what replaced it and how to remove it", () => {
+    const err = problems("dev", { "web-infra:rollServers": "[0]" });
+    assert.deepEqual(
+      err.problems.map((p) => p.key),
+      ["web-infra:rollServers"],
+    );
+    assert.match(
+      err.message,
+      /web-infra:rollServers was removed: the web servers are an Auto Scaling group, and a new image or boot script rolls through an instance refresh on the next pulumi up/,
+    );
+    assert.match(err.message, /run pulumi config rm web-infra:rollServers/);
   });
 
-  it("fails when rollServers would roll every server", () => {
+  it("fails when maxWebServers is below webServerCount", () => {
     assert.match(
-      problems("dev", { "web-infra:rollServers": "[0,1]" }).message,
-      /web-infra:rollServers must roll at most 1 of 2 servers at once/,
+      problems("dev", { "web-infra:webServerCount": "4", "web-infra:maxWebServers": "3" }).message,
+      /web-infra:maxWebServers must be at least webServerCount \(4\)/,
     );
   });
 
-  it("fails when rollServers names a server beyond webServerCount", () => {
+  it("fails when requestsPerTarget is not above 0", () => {
     assert.match(
-      problems("dev", { "web-infra:rollServers": "[5]" }).message,
-      /web-infra:rollServers must list distinct server indexes from 0 to 1, got \[5\]/,
+      problems("dev", { "web-infra:requestsPerTarget": "-5" }).message,
+      /web-infra:requestsPerTarget must be a number of requests per server per minute above 0, got "-5"/,
+    );
+  });
+
+  it("fails when prod keeps fewer servers than it has AZs", () => {
+    assert.match(
+      problems("prod", { "web-infra:webServerCount": "2" }).message,
+      /web-infra:webServerCount must be at least azCount \(3\) in prod/,
     );
   });
 

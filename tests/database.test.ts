@@ -126,7 +126,8 @@ for (const stack of STACKS) {
 
     it("shows on the page which endpoint a server writes to and which it reads from", async () => {
       const g = await stackGraph(stack);
-      const userData = String(g.ofType("aws:ec2/instance:Instance")[0].inputs["userData"]);
+      const template = g.get("aws:ec2/launchTemplate:LaunchTemplate", "web-server");
+      const userData = Buffer.from(String(template.inputs["userData"]), "base64").toString("utf8");
       assert.match(userData, new RegExp(`'Writes to' .*--name '/web-infra/${stack}/db/writer-endpoint'`));
       assert.match(userData, new RegExp(`'Reads from' .*--name '/web-infra/${stack}/db/reader-endpoints'`));
     });

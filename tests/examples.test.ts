@@ -63,7 +63,8 @@ const azOf = (g: RunResult, subnetId: unknown) => g.byId(subnetId)?.state["avail
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
 const SUBNET = "aws:ec2/subnet:Subnet";
-const INSTANCE = "aws:ec2/instance:Instance";
+const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const GROUP = "aws:autoscaling/group:Group";
 const LISTENER = "aws:lb/listener:Listener";
 const DB = "aws:rds/instance:Instance";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -222,13 +223,14 @@ describe("examples", () => {
       g = await graphOf("compute/existing-certificate");
     });
 
-    it("creates the ALB, 2 listeners, 3 servers and no ACM certificate or DNS record, with nothing rejected", () => {
+    it("creates the ALB, 2 listeners, a group of at least 3 servers and no ACM certificate or DNS record, with nothing rejected", () => {
       const counts = g.counts();
       assert.equal(counts["aws:lb/loadBalancer:LoadBalancer"], 1);
       assert.equal(counts[LISTENER], 2);
       assert.equal(counts["aws:lb/targetGroup:TargetGroup"], 1);
-      assert.equal(counts[INSTANCE], 3);
-      assert.equal(counts["aws:lb/targetGroupAttachment:TargetGroupAttachment"], 3);
+      assert.equal(counts[GROUP], 1);
+      assert.equal(counts[TEMPLATE], 1);
+      assert.equal(counts["aws:ec2/instance:Instance"], undefined);
       assert.equal(counts["aws:acm/certificate:Certificate"], undefined);
       assert.equal(counts["aws:acm/certificateValidation:CertificateValidation"], undefined);
       assert.equal(counts["aws:route53/record:Record"], undefined);
@@ -249,30 +251,26 @@ describe("examples", () => {
       ]);
     });
 
-    it("runs 3 t3.small servers on an x86_64 image, one per AZ, in the private subnets", () => {
-      const servers = g.ofType(INSTANCE);
+    it("runs at least 3 t3.small servers on an x86_64 image over the 3 AZs' private subnets", () => {
+      const template = g.get(TEMPLATE, "web-server");
+      assert.equal(template.inputs["instanceType"], "t3.small");
+      assert.equal(g.amis.find((a) => a.id === template.inputs["imageId"])?.architecture, "x86_64");
+      const group = g.get(GROUP, "web-servers");
+      assert.deepEqual([group.inputs["minSize"], group.inputs["maxSize"]], [3, 6]);
       assert.deepEqual(
-        servers.map((s) => s.inputs["instanceType"]),
-        ["t3.small", "t3.small", "t3.small"],
-      );
-      for (const s of servers) assert.equal(g.amis.find((a) => a.id === s.inputs["ami"])?.architecture, "x86_64");
-      assert.deepEqual(
-        servers.map((s) => g.byId(s.inputs["subnetId"])?.name),
+        (group.inputs["vpcZoneIdentifiers"] as string[]).map((id) => g.byId(id)?.name),
         ["network-private-0", "network-private-1", "network-private-2"],
       );
-      assert.deepEqual(
-        servers.map((s) => s.state["availabilityZone"]),
-        ZONES,
-      );
+      assert.deepEqual(group.state["availabilityZones"], ZONES);
     });
 
-    it("outputs the ALB's name as the url, its zone and the instance ids", () => {
+    it("outputs the ALB's name as the url, its zone and the servers' group", () => {
       const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
       assert.deepEqual(g.outputs, {
         url: `https://${String(lb.state["dnsName"])}`,
         albDnsName: lb.state["dnsName"],
         albZoneId: "Z35SXDOTRQ7X7K",
-        instanceIds: g.ofType(INSTANCE).map((s) => s.id),
+        autoScalingGroupName: g.get(GROUP, "web-servers").state["name"],
       });
     });
   });
@@ -357,14 +355,15 @@ describe("examples", () => {
       g = await graphOf("monitoring/alarms");
     });
 
-    it("creates 22 alarms, one encrypted topic, one email subscription and a dashboard, with nothing rejected", () => {
+    it("creates 18 alarms, one encrypted topic, one email subscription, a refresh event rule and a dashboard, with nothing rejected", () => {
       const counts = g.counts();
-      // 6 on the ALB, 3 per server (2), 4 per database instance (primary + 1 replica), 2 per replica.
-      assert.equal(counts[ALARM], 6 + 3 * 2 + 4 * 2 + 2 * 1);
+      // 6 on the ALB, 2 on the servers' group, 4 per database instance (primary + 1 replica), 2 per replica.
+      assert.equal(counts[ALARM], 6 + 2 + 4 * 2 + 2 * 1);
+      assert.equal(counts["aws:cloudwatch/eventRule:EventRule"], 1);
       assert.equal(counts["aws:sns/topic:Topic"], 1);
       assert.equal(counts["aws:sns/topicSubscription:TopicSubscription"], 1);
       assert.equal(counts["aws:cloudwatch/dashboard:Dashboard"], 1);
-      assert.equal(counts[INSTANCE], 2);
+      assert.equal(counts[GROUP], 1);
       assert.equal(counts[DB], 2);
       assert.deepEqual(g.rejections, []);
       const topic = g.get("aws:sns/topic:Topic", "monitoring-alarms");

@@ -4,6 +4,7 @@ import { loadSettings, Settings } from "../stacks/web/config";
 import { ROOT, STACKS, stackGraph } from "./support";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const GROUP = "aws:autoscaling/group:Group";
 
 for (const stack of STACKS) {
   describe(`whole stack, monitoring: ${stack}`, () => {
@@ -12,10 +13,10 @@ for (const stack of STACKS) {
       s = loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config);
     });
 
-    it("alarms on every tier: 6 for the ALB, 3 per server, 4 per database instance, 2 more per replica", async () => {
+    it("alarms on every tier: 6 for the ALB, 2 for the servers' group, 4 per database instance, 2 more per replica", async () => {
       const g = await stackGraph(stack);
       const dbInstances = 1 + s.dbReplicaCount;
-      assert.equal(g.ofType(ALARM).length, 6 + 3 * s.webServerCount + 4 * dbInstances + 2 * s.dbReplicaCount);
+      assert.equal(g.ofType(ALARM).length, 6 + 2 + 4 * dbInstances + 2 * s.dbReplicaCount);
       const metrics = g.ofType(ALARM).map((a) => a.inputs["metricName"]);
       for (const m of [
         "HTTPCode_ELB_5XX_Count",
@@ -40,14 +41,34 @@ for (const stack of STACKS) {
       }
     });
 
-    it("recovers a server whose host fails its system status check, and counts healthy hosts against the server count", async () => {
+    it("counts healthy hosts and in-service servers against the group's minimum, and leaves replacing servers to the group", async () => {
       const g = await stackGraph(stack);
-      const system = g.ofType(ALARM).filter((a) => a.inputs["metricName"] === "StatusCheckFailed_System");
-      assert.equal(system.length, s.webServerCount);
-      assert.ok(system.every((a) => (a.inputs["alarmActions"] as string[]).includes("arn:aws:automate:us-east-1:ec2:recover")));
+      assert.equal(g.ofType(ALARM).filter((a) => String(a.inputs["metricName"]).startsWith("StatusCheckFailed")).length, 0);
+      assert.ok(g.ofType(ALARM).every((a) => !(a.inputs["alarmActions"] as string[]).some((x) => x.includes(":automate:"))));
       const healthy = g.ofType(ALARM).find((a) => a.inputs["metricName"] === "HealthyHostCount");
       assert.equal(healthy?.inputs["threshold"], s.webServerCount);
       assert.equal(healthy?.inputs["comparisonOperator"], "LessThanThreshold");
+      const inService = g.get(ALARM, "monitoring-servers-in-service");
+      assert.equal(inService.inputs["threshold"], s.webServerCount);
+      assert.deepEqual(inService.inputs["dimensions"], { AutoScalingGroupName: g.get(GROUP, "web-servers").state["name"] });
+    });
+
+    it("rolls an instance refresh back on the target group's unhealthy-hosts and server-5XX alarms", async () => {
+      const g = await stackGraph(stack);
+      const refresh = g.get(GROUP, "web-servers").inputs["instanceRefresh"] as {
+        preferences: { alarmSpecification: { alarms: string[] } };
+      };
+      assert.deepEqual(refresh.preferences.alarmSpecification.alarms, [
+        g.get(ALARM, "monitoring-alb-target-5xx").state["name"],
+        g.get(ALARM, "monitoring-alb-unhealthy-hosts").state["name"],
+      ]);
+    });
+
+    it("gives every alarm a period its metric is published at: 5 minutes for EC2 CPU without detailed monitoring", async () => {
+      const g = await stackGraph(stack);
+      const cpu = g.get(ALARM, "monitoring-servers-cpu");
+      assert.equal(cpu.inputs["period"], s.detailedMonitoring ? 60 : 300);
+      for (const a of g.ofType(ALARM).filter((x) => x.name !== "monitoring-servers-cpu")) assert.equal(a.inputs["period"], 60, a.name);
     });
 
     it("encrypts the alarm topic with a key CloudWatch may use, and emails only where configured", async () => {

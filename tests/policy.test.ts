@@ -36,11 +36,11 @@ describe("security baseline policy pack", () => {
     const rows = new Set(policies.map((p) => p.baseline.row));
     assert.deepEqual(
       [...rows].sort((a, b) => a - b),
-      [...Array(43).keys()].map((i) => i + 1),
+      [...Array(46).keys()].map((i) => i + 1),
     );
-    // 43 rows, plus CKV_AWS_260 (the table names it as the redirect's conflict), plus row 17's user-data scan,
+    // 43 rows of the reference table and 3 Auto Scaling rows, plus CKV_AWS_260 (the table names it as the redirect's conflict), plus row 17's user-data scan,
     // which must read inputs: state keeps only a hash of userData.
-    assert.equal(policies.length, 45);
+    assert.equal(policies.length, 48);
     assert.equal(new Set(policies.map((p) => p.name)).size, policies.length, "names are unique");
     for (const p of policies) {
       assert.match(p.description, /\[baseline row \d+; (Security Hub [\w.]+|Checkov CKV)/, p.name);
@@ -126,7 +126,7 @@ describe("security baseline policy pack", () => {
         ["elb-target-group-encrypted-protocol", ["web-app"], 1],
       ],
     );
-    assert.equal(report.passed.length, 41);
+    assert.equal(report.passed.length, 44);
   });
 
   it("gives every waiver of every environment a reason", () => {

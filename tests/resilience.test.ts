@@ -38,6 +38,7 @@ describe("no single point of failure", () => {
     assert.deepEqual(zonesUsed(g), ["us-east-1a", "us-east-1b", "us-east-1c"]);
     for (const r of analyzeEveryAz(g)) {
       assert.ok(r.web.up && r.web.inRotation >= 2, `${r.az}: web ${r.web.inRotation}/${r.web.total}`);
+      assert.equal(r.web.afterRelaunch, r.web.total, `${r.az}: the group relaunches the lost AZ's servers in the others`);
       assert.ok(r.alb.up && r.alb.remaining >= 2, `${r.az}: ALB subnets ${r.alb.remaining}/${r.alb.subnets}`);
       assert.ok(
         r.egress.every((e) => e.up),
@@ -71,6 +72,9 @@ describe("no single point of failure", () => {
     assert.equal(lost.writes.status, "down");
     assert.deepEqual(lost.reads, { status: "up", via: ["db-replica-0"] });
     assert.equal(lost.web.inRotation, 1);
+    // The surviving private subnet's only way out was the lost NAT: a relaunched server could not install nginx.
+    assert.equal(lost.web.afterRelaunch, 1);
+    assert.equal(analyzeAzLoss(g, "us-east-1b").web.afterRelaunch, 2);
     const other = analyzeAzLoss(g, "us-east-1b");
     assert.deepEqual(other.spofs, []);
     assert.equal(other.reads.status, "writer-only");
@@ -78,32 +82,46 @@ describe("no single point of failure", () => {
 });
 
 describe("rollouts that never take the site down", () => {
-  it("a newly published AMI replaces no web server: every server ignores it until rolled", async () => {
+  const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+  const GROUP = "aws:autoscaling/group:Group";
+  /** How the launch template, the group and the target group change between two runs. */
+  const serverChanges = (before: RunResult, after: RunResult) =>
+    Object.fromEntries(
+      diffRuns(before, after)
+        .filter((c) => [TEMPLATE, GROUP, "aws:lb/targetGroup:TargetGroup"].includes(c.type))
+        .map((c) => [c.type.split(":").pop(), `${c.change}${c.changed.length ? ` ${c.changed.join(",")}` : ""}`]),
+    );
+
+  it("a newly published Amazon Linux image rolls through on the next pulumi up: a new template version, the group updated in place, nothing replaced", async () => {
     const before = await stackGraph("prod");
     const after = await runWeb({ stack: "prod", amis: [...DEFAULT_AMIS, NEWER_ARM_AMI] });
-    const servers = after.ofType("aws:ec2/instance:Instance");
-    assert.ok(
-      servers.every((s) => s.inputs["ami"] === NEWER_ARM_AMI.id),
-      "the lookup found the new image",
-    );
+    assert.equal(after.get(TEMPLATE, "web-server").inputs["imageId"], NEWER_ARM_AMI.id, "the lookup found the new image");
     assert.deepEqual(replaced(before, after), []);
-    const serverChanges = diffRuns(before, after).filter((c) => c.type === "aws:ec2/instance:Instance");
-    assert.deepEqual(
-      serverChanges.map((c) => c.change),
-      ["same", "same", "same"],
-    );
+    assert.deepEqual(serverChanges(before, after), {
+      LaunchTemplate: "update imageId",
+      Group: "update launchTemplate",
+      TargetGroup: "same",
+    });
   });
 
-  it("rolling one server replaces exactly that one; the others keep serving", async () => {
+  it("a pinned amiId keeps a newly published image out", async () => {
+    const pinned = { amiId: "ami-05b4ded3ceb71e470" };
+    const before = await runWeb({ stack: "prod", config: pinned });
+    const after = await runWeb({ stack: "prod", amis: [...DEFAULT_AMIS, NEWER_ARM_AMI], config: pinned });
+    assert.deepEqual(serverChanges(before, after), { LaunchTemplate: "same", Group: "same", TargetGroup: "same" });
+  });
+
+  it("an instance type change rolls through a refresh too: no server stops until its replacement serves", async () => {
     const before = await stackGraph("prod");
-    const after = await runWeb({ stack: "prod", amis: [...DEFAULT_AMIS, NEWER_ARM_AMI], config: { rollServers: "[0]" } });
-    // The new instance and its registration with the target group; the other two servers are untouched.
-    assert.deepEqual(replaced(before, after), ["replace Instance web-server-0", "replace TargetGroupAttachment web-server-0"]);
-    const untouched = diffRuns(before, after).filter((c) => c.type === "aws:ec2/instance:Instance" && c.change === "same");
-    assert.deepEqual(
-      untouched.map((c) => nameOf(c.urn)),
-      ["web-server-1", "web-server-2"],
-    );
+    const after = await runWeb({ stack: "prod", config: { instanceType: "m7g.xlarge" } });
+    assert.deepEqual(replaced(before, after), []);
+    assert.deepEqual(serverChanges(before, after), {
+      LaunchTemplate: "update instanceType",
+      Group: "update launchTemplate",
+      TargetGroup: "same",
+    });
+    const preferences = (after.get(GROUP, "web-servers").inputs["instanceRefresh"] as { preferences: Record<string, unknown> }).preferences;
+    assert.equal(preferences["minHealthyPercentage"], 100, "capacity never drops below the desired count");
   });
 
   it("keeps a dead server's exit from rotation at ≤ 10 s and draining at ≤ 30 s in every environment", async () => {

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { loadSettings, PRESETS, Settings } from "../stacks/web/config";
 import { stackConfig } from "@web-infra/testing";
 import { ROOT, runWeb, STACKS, stackGraph } from "./support";
+const GROUP = "aws:autoscaling/group:Group";
 
 function settingsOf(stack: string): Settings {
   return loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config);
@@ -101,6 +102,7 @@ for (const stack of STACKS) {
         "albDnsName",
         "albSecurityGroupId",
         "albZoneId",
+        "autoScalingGroupName",
         "availabilityZones",
         "dashboardUrl",
         "databaseSubnetIds",
@@ -109,7 +111,6 @@ for (const stack of STACKS) {
         "dbReaderEndpoints",
         "dbSecretArn",
         "dbWriterEndpoint",
-        "instanceIds",
         "natGatewayIds",
         "privateSubnetIds",
         "publicSubnetIds",
@@ -161,13 +162,33 @@ for (const stack of STACKS) {
       assert.equal(tg.inputs["deregistrationDelay"], 30);
     });
 
-    it("runs webServerCount servers, one per AZ in turn, every one attached to the target group", async () => {
+    it("runs webServerCount to maxWebServers servers as one group over every AZ's private subnet, behind the target group", async () => {
       const g = await stackGraph(stack);
-      const servers = g.ofType("aws:ec2/instance:Instance");
-      assert.equal(servers.length, s.webServerCount);
-      assert.equal(new Set(servers.map((i) => i.state["availabilityZone"])).size, Math.min(s.webServerCount, s.azCount));
-      const attached = g.ofType("aws:lb/targetGroupAttachment:TargetGroupAttachment").map((a) => a.inputs["targetId"]);
-      assert.deepEqual(attached.sort(), servers.map((i) => i.id).sort());
+      assert.equal(g.ofType("aws:ec2/instance:Instance").length, 0);
+      const group = g.get(GROUP, "web-servers");
+      assert.deepEqual(
+        [group.inputs["minSize"], group.inputs["desiredCapacity"], group.inputs["maxSize"]],
+        [s.webServerCount, s.webServerCount, s.maxWebServers ?? 2 * s.webServerCount],
+      );
+      assert.deepEqual(group.inputs["vpcZoneIdentifiers"], g.outputs["privateSubnetIds"]);
+      assert.equal((group.state["availabilityZones"] as string[]).length, s.azCount);
+      assert.deepEqual(group.inputs["targetGroupArns"], [g.outputs["targetGroupArn"]]);
+      assert.equal(group.inputs["healthCheckType"], "ELB");
+      assert.equal(g.outputs["autoScalingGroupName"], group.state["name"]);
+      if (s.preset === "prod") assert.ok(s.webServerCount >= s.azCount, "prod keeps a server in every AZ");
+    });
+
+    it("boots no server before its subnet can reach the internet: the private routes, the NAT and the egress rule exist first", async () => {
+      const g = await stackGraph(stack);
+      const deps = new Set(g.get(GROUP, "web-servers").dependencies);
+      const needed = [
+        ...g.ofType("aws:ec2/route:Route").filter((r) => r.name.startsWith("network-private")),
+        ...g.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((r) => r.name.startsWith("network-private")),
+        ...g.ofType("aws:ec2/natGateway:NatGateway"),
+        g.get("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-servers-to-internet-443"),
+      ];
+      assert.ok(needed.length >= 4);
+      for (const r of needed) assert.ok(deps.has(r.urn), `${r.name} is not among the group's dependencies`);
     });
 
     it("opens the world only on the ALB's 80 and 443, and the servers only to the ALB group", async () => {
@@ -188,15 +209,20 @@ for (const stack of STACKS) {
 
     it("hardens every server: IMDSv2, encrypted root, no public IP, no key pair", async () => {
       const g = await stackGraph(stack);
-      for (const i of g.ofType("aws:ec2/instance:Instance")) {
-        assert.equal((i.inputs["metadataOptions"] as Record<string, unknown>)["httpTokens"], "required");
-        assert.equal((i.inputs["metadataOptions"] as Record<string, unknown>)["httpPutResponseHopLimit"], 1);
-        assert.equal((i.inputs["rootBlockDevice"] as Record<string, unknown>)["encrypted"], true);
-        assert.equal(i.inputs["associatePublicIpAddress"], false);
-        assert.equal(i.inputs["keyName"], undefined);
-        assert.equal(i.inputs["instanceType"], s.instanceType);
-        assert.equal(i.inputs["monitoring"], s.detailedMonitoring);
-      }
+      const lt = g.get("aws:ec2/launchTemplate:LaunchTemplate", "web-server");
+      assert.equal((lt.inputs["metadataOptions"] as Record<string, unknown>)["httpTokens"], "required");
+      assert.equal((lt.inputs["metadataOptions"] as Record<string, unknown>)["httpPutResponseHopLimit"], 1);
+      assert.deepEqual(
+        (lt.inputs["blockDeviceMappings"] as { ebs: Record<string, unknown> }[]).map((b) => b.ebs["encrypted"]),
+        ["true"],
+      );
+      assert.deepEqual(
+        (lt.inputs["networkInterfaces"] as Record<string, unknown>[]).map((n) => n["associatePublicIpAddress"]),
+        ["false"],
+      );
+      assert.equal(lt.inputs["keyName"], undefined);
+      assert.equal(lt.inputs["instanceType"], s.instanceType);
+      assert.deepEqual(lt.inputs["monitoring"], { enabled: s.detailedMonitoring });
     });
 
     it("can use an existing certificate instead of the domain", async () => {

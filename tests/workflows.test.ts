@@ -145,6 +145,68 @@ describe("CI workflows (.github/workflows)", () => {
     });
   }
 
+  describe("scripts/wait-for-refresh.sh: the deploy job waits for the instance refresh", () => {
+    /** A stand-in `aws` that answers describe-instance-refreshes with the next line of `answers`, and logs its arguments. */
+    function fakeAws(answers: readonly string[]): { dir: string; log: string } {
+      const dir = mkdtempSync(join(tmpdir(), "fake-aws-"));
+      const log = join(dir, "calls.log");
+      writeFileSync(join(dir, "answers"), answers.join("\n") + "\n");
+      writeFileSync(
+        join(dir, "aws"),
+        `#!/usr/bin/env bash\necho "$*" >> "${log}"\nhead -n1 "${dir}/answers"\nsed -i 1d "${dir}/answers"\n`,
+      );
+      chmodSync(join(dir, "aws"), 0o755);
+      return { dir, log };
+    }
+    const wait = (answers: readonly string[], timeout = "60") => {
+      const fake = fakeAws(answers);
+      return run("bash", [join(ROOT, "scripts/wait-for-refresh.sh"), "web-servers-abc", timeout], {
+        env: { PATH: `${fake.dir}:${process.env["PATH"] ?? ""}`, WAIT_FOR_REFRESH_INTERVAL: "0" },
+      }).then((r) => ({ ...r, calls: readFileSync(fake.log, "utf8") }));
+    };
+
+    it("runs after pulumi up in the deploy job, on the group the stack outputs", () => {
+      const names = steps(job(deploy, "deploy")).map((s) => s.name ?? s.uses ?? s.run);
+      const up = steps(job(deploy, "deploy")).findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+      const waitStep = steps(job(deploy, "deploy")).findIndex((s) => s.run === 'scripts/wait-for-refresh.sh "$GROUP"');
+      assert.ok(up !== -1 && waitStep === up + 1, JSON.stringify(names));
+      assert.equal(steps(job(deploy, "deploy"))[up]!.id, "up");
+      assert.deepEqual(steps(job(deploy, "deploy"))[waitStep]!.env, { GROUP: "${{ steps.up.outputs.autoScalingGroupName }}" });
+    });
+
+    it("waits while the refresh runs and succeeds when it does", async () => {
+      const r = await wait(["r-1\tInProgress\t0\tNone", "r-1\tInProgress\t50\tNone", "r-1\tSuccessful\t100\tNone"]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /refresh r-1 of web-servers-abc is InProgress \(50 % done\)/);
+      assert.match(r.stdout, /refresh r-1 of web-servers-abc succeeded$/m);
+      assert.equal(r.calls.trim().split("\n").length, 3);
+      assert.match(r.calls, /^autoscaling describe-instance-refreshes --auto-scaling-group-name web-servers-abc --max-records 1 /);
+    });
+
+    it("fails the job when the refresh rolled back, saying why", async () => {
+      const r = await wait(["r-2\tRollbackInProgress\t40\tAlarm web-5xx fired", "r-2\tRollbackSuccessful\t100\tAlarm web-5xx fired"]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /::error::instance refresh r-2 of web-servers-abc ended RollbackSuccessful: Alarm web-5xx fired\./);
+    });
+
+    it("fails the job when the refresh failed or was cancelled", async () => {
+      assert.equal((await wait(["r-3\tFailed\t20\tInstances failed to launch"])).code, 1);
+      assert.equal((await wait(["r-4\tCancelled\t20\tNone"])).code, 1);
+    });
+
+    it("succeeds when the group has no refresh at all (the first deploy)", async () => {
+      const r = await wait(["None\tNone\tNone\tNone"]);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /has no instance refresh/);
+    });
+
+    it("fails the job when the refresh is still running at the timeout", async () => {
+      const r = await wait(["r-5\tInProgress\t10\tNone", "r-5\tInProgress\t20\tNone"], "0");
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /::error::instance refresh r-5 of web-servers-abc is still InProgress after 0 s/);
+    });
+  });
+
   describe("scripts/list-stacks.mjs", () => {
     it("lists every root Pulumi.<stack>.yaml, in promotion order", () => {
       const files = readdirSync(ROOT)
@@ -335,6 +397,7 @@ describe("CI workflows (.github/workflows)", () => {
       "the offline gate runs before any AWS access",
     );
     assert.deepEqual(stepUsing(d, "pulumi/actions"), {
+      id: "up",
       uses: "pulumi/actions@v6",
       with: {
         command: "up",

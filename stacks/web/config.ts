@@ -24,7 +24,8 @@ export interface Settings {
   readonly webServerCount: number;
   readonly instanceType: string;
   readonly amiId?: string;
-  readonly rollServers: readonly number[];
+  readonly maxWebServers?: number;
+  readonly requestsPerTarget: number;
   readonly appPort: number;
   readonly domainName?: string;
   readonly hostedZoneId?: string;
@@ -78,7 +79,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     enableIpv6: false,
     webServerCount: 2,
     instanceType: "t4g.micro",
-    rollServers: [],
+    requestsPerTarget: 1000,
     appPort: 8080,
     albDeletionProtection: false,
     albAccessLogs: false,
@@ -117,7 +118,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     enableIpv6: false,
     webServerCount: 2,
     instanceType: "t4g.small",
-    rollServers: [],
+    requestsPerTarget: 1000,
     appPort: 8080,
     albDeletionProtection: true,
     albAccessLogs: true,
@@ -156,7 +157,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     enableIpv6: false,
     webServerCount: 3,
     instanceType: "m7g.large",
-    rollServers: [],
+    requestsPerTarget: 1000,
     appPort: 8080,
     albDeletionProtection: true,
     albAccessLogs: true,
@@ -272,7 +273,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     schema: int(2, 20),
     expects: "an integer from 2 to 20 (≥ 2 for active-active)",
     fix: "The seed runs two servers behind the load balancer; one is a single point of failure.",
-    doc: "Web servers behind the load balancer, spread one per AZ.",
+    doc: "Servers the Auto Scaling group always keeps in service (its minimum and starting capacity), balanced over the AZs.",
   },
   instanceType: {
     schema: z.string().refine((t) => architectureOf(t) !== undefined),
@@ -286,11 +287,17 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     fix: "Leave it unset to use the newest Amazon Linux 2023 image.",
     doc: "Pin the web servers' image (its architecture is checked against instanceType).",
   },
-  rollServers: {
-    schema: z.preprocess(jsonish, z.array(z.number().int().min(0))),
-    expects: "a JSON list of server indexes, such as [0]",
-    fix: "Roll a new image one server at a time: [0], then [1].",
-    doc: "Servers that may take a new AMI or user data in this update (at most half).",
+  maxWebServers: {
+    schema: int(2, 100),
+    expects: "an integer from 2 to 100, at least webServerCount",
+    fix: "Leave it unset for twice webServerCount.",
+    doc: "Most servers the Auto Scaling group scales out to under load (default: twice webServerCount).",
+  },
+  requestsPerTarget: {
+    schema: z.preprocess(fromString(Number), z.number().gt(0).max(1_000_000)),
+    expects: "a number of requests per server per minute above 0",
+    fix: "Use e.g. 1000; measure what one server sustains at your response time.",
+    doc: "Requests per server per minute the scaling policy holds the group at (ALB RequestCountPerTarget).",
   },
   appPort: {
     schema: int(1024, 65535),
@@ -496,6 +503,14 @@ export function closest(word: string, candidates: readonly string[]): string | u
  * into typed settings. Every problem is reported at once, each naming the key,
  * the value given and the fix.
  */
+/** Keys that no longer exist, and what replaced them: a stack file that still sets one fails with this. */
+export const REMOVED: Readonly<Record<string, { why: string; fix: string }>> = {
+  rollServers: {
+    why: "the web servers are an Auto Scaling group, and a new image or boot script rolls through an instance refresh on the next pulumi up (new servers first, at full capacity, rolled back if they fail)",
+    fix: `Remove ${PROJECT}:rollServers: run pulumi config rm ${PROJECT}:rollServers.`,
+  },
+};
+
 export function loadSettings(stack: string, config: Readonly<Record<string, string>>): Settings {
   const p = new Problems(`stack "${stack}" config`);
   const values: Record<string, unknown> = {};
@@ -513,6 +528,11 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
           fix: guess ? `Did you mean "${guess}:${key}"?` : `Use "${PROJECT}:${key}".`,
         });
       }
+      continue;
+    }
+    const removed = REMOVED[key];
+    if (removed) {
+      p.add(`${PROJECT}:${key}`, `was removed: ${removed.why}`, { got: raw, fix: removed.fix });
       continue;
     }
     const setting = SETTINGS[key];
@@ -601,6 +621,13 @@ function crossCheck(s: Settings, p: Problems): void {
       "must be at least 7 in prod (Security Hub RDS.11)",
       s.dbBackupRetentionDays,
       "Remove the override or keep 7 to 35 days.",
+    );
+    p.check(
+      s.webServerCount >= s.azCount,
+      k("webServerCount"),
+      `must be at least azCount (${s.azCount}) in prod: the group keeps a server in every AZ, so losing one AZ never leaves the site without capacity in the others`,
+      s.webServerCount,
+      `Set ${PROJECT}:webServerCount to ${s.azCount} or more.`,
     );
     p.check(
       s.dbMultiAz,

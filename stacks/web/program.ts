@@ -24,11 +24,18 @@ export function webStack(settings?: Settings) {
     flowLogs: { ...args.network.flowLogs, kmsKeyArn: logKey?.arn },
   });
 
+  // The instance refresh rolls back on two of the monitoring alarms, which watch the target
+  // group and not the servers' group, so they can exist before it: their names are filled in
+  // once Monitoring has created them.
+  const [rollbackAlarmNames, setRollbackAlarmNames] = pulumi.deferredOutput<string[]>();
   const web = new WebTier(COMPONENT_NAMES.web, {
     ...args.web,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
     privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+    refreshRollbackAlarmNames: rollbackAlarmNames,
+    // The boot script installs packages through the NAT: no server starts before that path exists.
+    serversDependOn: network.privateEgress,
   });
 
   const db = new MysqlDatabase(COMPONENT_NAMES.db, {
@@ -45,10 +52,11 @@ export function webStack(settings?: Settings) {
     ...args.monitoring,
     loadBalancerArnSuffix: web.albArnSuffix,
     targetGroupArnSuffix: web.targetGroupArnSuffix,
-    instanceIds: web.instances.map((instance) => instance.id),
+    autoScalingGroupName: web.autoScalingGroupName,
     primaryIdentifier: db.identifiers.primary,
     replicaIdentifiers: db.identifiers.replicas,
   });
+  setRollbackAlarmNames(pulumi.all(monitoring.rollbackAlarms.map((a) => a.name)));
 
   return {
     url: web.url,
@@ -62,7 +70,7 @@ export function webStack(settings?: Settings) {
     albDnsName: web.albDnsName,
     albZoneId: web.albZoneId,
     targetGroupArn: web.targetGroupArn,
-    instanceIds: web.instanceIds,
+    autoScalingGroupName: web.autoScalingGroupName,
     albSecurityGroupId: web.albSecurityGroupId,
     webSecurityGroupId: web.webSecurityGroupId,
     vpcId: network.vpcId,

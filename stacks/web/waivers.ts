@@ -72,7 +72,7 @@ export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
     },
     {
       policy: "ec2-detailed-monitoring-ebs-optimized",
-      resources: ["web-server-0", "web-server-1"],
+      resources: ["web-server"],
       reason: "Cost: one-minute EC2 metrics are billed per instance.",
     },
     { policy: "ec2-vpc-flow-logs", reason: "Cost: flow log ingestion for a throwaway stack." },

@@ -94,7 +94,7 @@ describe("another team consuming the published packages", function () {
     assert.ok(result.resources > 80, `resources: ${result.resources}`);
     assert.equal(result.rejections, 0);
     assert.deepEqual(result.outputs, ["dashboard", "stack", "url", "writer"]);
-    assert.equal(result.policies, 45);
+    assert.equal(result.policies, 48);
   });
 
   it("gets the components' secure defaults: beyond the documented design conflicts, only the two opt-ins a team chooses", () => {

@@ -2,7 +2,15 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HEALTH_CHECK_PATH, renderNginxSite, renderPageScript, renderUserData, WEB_SERVER_PATHS } from "@web-infra/compute";
+import {
+  HEALTH_CHECK_PATH,
+  renderInstallFunctions,
+  renderNginxSite,
+  renderPageScript,
+  renderUserData,
+  WEB_SERVER_PATHS,
+} from "@web-infra/compute";
+import type { StackGraph } from "@web-infra/testing";
 import { stackGraph } from "../support";
 import { ImdsStandIn } from "./support/imds";
 import { Moto } from "./support/moto";
@@ -13,6 +21,15 @@ export function bootScriptFiles(script: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const m of script.matchAll(/^cat > (\S+) <<'(\w+)'\n([\s\S]*?)^\2$/gm)) files.set(m[1]!, m[3]!);
   return files;
+}
+
+/** The boot script the stack's servers get: an instance's `userData`, or (Auto Scaling) its launch template's, base64. */
+export function serverBootScript(g: StackGraph): string {
+  const instance = g.ofType("aws:ec2/instance:Instance")[0];
+  if (instance) return instance.inputs["userData"] as string;
+  const template = g.ofType("aws:ec2/launchTemplate:LaunchTemplate")[0];
+  assert.ok(template, "the stack registers neither an instance nor a launch template");
+  return Buffer.from(template.inputs["userData"] as string, "base64").toString("utf8");
 }
 
 /** Replace `from` with `to` where it occurs exactly `times` times, or fail: a relocation must not miss or over-match. */
@@ -35,6 +52,107 @@ describe("web server software (real tools)", () => {
     }
   });
 
+  describe("the boot script's package install, run for real with bash, timeout and a stand-in dnf", () => {
+    const dir = tempDir("boot-retry");
+    const bin = join(dir, "bin");
+    let functions: string;
+
+    before(async () => {
+      functions = renderInstallFunctions();
+      const boot = serverBootScript(await stackGraph("dev"));
+      assert.ok(boot.includes(`\n${functions}\ninstall_packages nginx\n`), "the dev stack's boot script installs through these functions");
+      mkdirSync(bin);
+      // Stand-ins that record their calls: dnf fails until its FAILS-th call (or hangs with HANG), sleep and logger return at once.
+      tool(
+        "dnf",
+        `n=$(( $(cat "$STATE/dnf-count" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$STATE/dnf-count"; echo "$*" >> "$STATE/dnf-calls"
+if [ -n "\${HANG:-}" ]; then exec /bin/sleep 30; fi
+if (( n <= FAILS )); then echo "Curl error (7): Couldn't connect to server for https://cdn.amazonlinux.com/al2023/core/mirrors/latest/x86_64/mirror.list" >&2; exit 1; fi
+echo "Installed: $*"`,
+      );
+      tool("sleep", `echo "$1" >> "$STATE/sleeps"`);
+      tool("logger", `echo "$*" >> "$STATE/journal"`);
+    });
+
+    after(() => removeDir(dir));
+
+    function tool(name: string, body: string): void {
+      writeFileSync(join(bin, name), `#!/bin/bash\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    }
+
+    /** `install_packages nginx` under the boot script's shell options; `shims` are the stand-ins put first on PATH. */
+    async function install(
+      state: string,
+      env: Record<string, string>,
+      shims: string[],
+    ): Promise<{ status: number | null; stderr: string; stdout: string; read: (f: string) => string[] }> {
+      mkdirSync(join(dir, state));
+      const shimDir = join(dir, state, "bin");
+      mkdirSync(shimDir);
+      for (const s of shims) writeFileSync(join(shimDir, s), readFileSync(join(bin, s)), { mode: 0o755 });
+      const script = `set -euo pipefail\n${functions}\ninstall_packages nginx\necho "boot continues"\n`;
+      const r = await runCommand("bash", ["-c", script], { PATH: `${shimDir}:${process.env["PATH"]}`, STATE: join(dir, state), ...env });
+      const read = (f: string) => {
+        try {
+          return readFileSync(join(dir, state, f), "utf8")
+            .trimEnd()
+            .split("\n");
+        } catch {
+          return [];
+        }
+      };
+      return { ...r, read };
+    }
+
+    it("retries a failing dnf with a 5 s then 10 s pause, logs each attempt, and lets the boot go on once it succeeds", async () => {
+      const r = await install("flaky", { FAILS: "2" }, ["dnf", "sleep", "logger"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, "Installed: install -y nginx\nboot continues\n");
+      assert.deepEqual(r.read("dnf-calls"), ["install -y nginx", "install -y nginx", "install -y nginx"]);
+      assert.deepEqual(r.read("sleeps"), ["5", "10"]);
+      assert.deepEqual(r.read("journal"), [
+        "-t web-infra-boot -- attempt 1: dnf install -y nginx",
+        "-t web-infra-boot -- attempt 1 failed with exit status 1; retrying in 5s: dnf install -y nginx",
+        "-t web-infra-boot -- attempt 2: dnf install -y nginx",
+        "-t web-infra-boot -- attempt 2 failed with exit status 1; retrying in 10s: dnf install -y nginx",
+        "-t web-infra-boot -- attempt 3: dnf install -y nginx",
+        "-t web-infra-boot -- attempt 3 succeeded: dnf install -y nginx",
+      ]);
+      const logged = r.stderr.split("\n").filter((l) => l.includes("web-infra-boot:"));
+      assert.equal(logged.length, 6, r.stderr);
+      for (const l of logged) assert.match(l, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ web-infra-boot: attempt \d/);
+    });
+
+    it("gives up at the deadline with dnf's exit status and a message naming what to check, stopping the boot", async () => {
+      const started = Date.now();
+      const r = await install("offline", { FAILS: "1000", WEB_INFRA_RETRY_SECONDS: "3" }, ["dnf", "logger"]);
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(r.status, 1, r.stderr);
+      assert.doesNotMatch(r.stdout, /boot continues/);
+      assert.ok(seconds >= 2.5 && seconds < 10, `took ${seconds}s for a 3 s deadline`);
+      const attempts = r.read("dnf-calls").length;
+      assert.ok(attempts >= 2, `only ${attempts} attempt(s) in 3 s`);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `web-infra-boot: giving up after ${attempts} attempt\\(s\\) in \\d+s \\(deadline 3s\\), last exit status 1: dnf install -y nginx\\. ` +
+            "Check the subnet's route to the internet \\(route table association, NAT gateway\\) and the security group's egress rules\\.\\n$",
+        ),
+      );
+    });
+
+    it("cuts off an attempt that hangs at the deadline (exit status 124 from timeout)", async () => {
+      const started = Date.now();
+      const r = await install("hanging", { FAILS: "0", HANG: "1", WEB_INFRA_RETRY_SECONDS: "2" }, ["dnf", "logger"]);
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(r.status, 124, r.stderr);
+      assert.ok(seconds < 8, `took ${seconds}s for a 2 s deadline with a 30 s hang`);
+      assert.deepEqual(r.read("dnf-calls"), ["install -y nginx"]);
+      assert.match(r.stderr, /giving up after 1 attempt\(s\) in \d+s \(deadline 2s\), last exit status 124: dnf install -y nginx\./);
+    });
+  });
+
   describe("the dev stack's boot script, run for real: nginx, the page script, an IMDSv2-only metadata service and moto", () => {
     const dir = tempDir("web-server");
     const html = join(dir, "html");
@@ -48,8 +166,7 @@ describe("web server software (real tools)", () => {
 
     before(async () => {
       const g = await stackGraph("dev");
-      const instance = g.ofType("aws:ec2/instance:Instance")[0]!;
-      files = bootScriptFiles(instance.inputs["userData"] as string);
+      files = bootScriptFiles(serverBootScript(g));
       appPort = g.ofType("aws:lb/targetGroup:TargetGroup")[0]!.inputs["port"] as number;
       parameters = g.ofType("aws:ssm/parameter:Parameter").map((p) => ({
         name: p.inputs["name"] as string,

@@ -96,8 +96,67 @@ export function renderNginxSite(args: Pick<UserDataArgs, "appPort">): string {
 }
 
 /**
+ * How long the boot script keeps retrying a package install, in seconds, and the longest pause
+ * between attempts. On a first `pulumi up` a server can boot before its subnet's route to the
+ * internet (route table association, NAT gateway route) or its group's egress rule exists; they
+ * usually follow within a few minutes.
+ */
+export const PACKAGE_INSTALL_RETRY = { deadlineSeconds: 600, firstPauseSeconds: 5, maxPauseSeconds: 60 } as const;
+
+/**
+ * The boot script's shell functions that run the package install: `retry CMD...` runs a command
+ * until it succeeds, pausing 5, 10, 20… seconds (at most 60) between attempts, until
+ * {@link PACKAGE_INSTALL_RETRY} `deadlineSeconds` after the first (`WEB_INFRA_RETRY_SECONDS`
+ * overrides it), each attempt cut off at that deadline; then it fails with the command's status
+ * and a message naming what to check. Every attempt is logged with a UTC timestamp to stderr
+ * (cloud-init's output log) and to the journal (`journalctl -t web-infra-boot`).
+ * `install_packages PKG...` is `retry dnf install -y PKG...`.
+ */
+export function renderInstallFunctions(): string {
+  const r = PACKAGE_INSTALL_RETRY;
+  return `# Package installs retry until a deadline: on a first deployment the subnet's route out (NAT
+# gateway, route table) or the security group's egress rule may not exist yet when the server boots.
+boot_log() {
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) web-infra-boot: $*" >&2
+  logger -t web-infra-boot -- "$*" 2>/dev/null || true
+}
+retry() {
+  local start deadline remaining status pause=${r.firstPauseSeconds} attempt=1
+  start=$(date +%s)
+  deadline=$((start + \${WEB_INFRA_RETRY_SECONDS:-${r.deadlineSeconds}}))
+  while true; do
+    remaining=$((deadline - $(date +%s)))
+    if ((remaining < 1)); then remaining=1; fi
+    boot_log "attempt $attempt: $*"
+    if timeout --kill-after=10 "$remaining" "$@"; then
+      boot_log "attempt $attempt succeeded: $*"
+      return 0
+    else
+      status=$?
+    fi
+    remaining=$((deadline - $(date +%s)))
+    if ((remaining <= 0)); then
+      boot_log "giving up after $attempt attempt(s) in $(($(date +%s) - start))s (deadline \${WEB_INFRA_RETRY_SECONDS:-${r.deadlineSeconds}}s), last exit status $status: $*. Check the subnet's route to the internet (route table association, NAT gateway) and the security group's egress rules."
+      return "$status"
+    fi
+    if ((pause > remaining)); then pause=$remaining; fi
+    boot_log "attempt $attempt failed with exit status $status; retrying in \${pause}s: $*"
+    sleep "$pause"
+    pause=$((pause * 2 > ${r.maxPauseSeconds} ? ${r.maxPauseSeconds} : pause * 2))
+    attempt=$((attempt + 1))
+  done
+}
+install_packages() {
+  retry dnf install -y "$@"
+}
+`;
+}
+
+/**
  * The boot script: nginx serving the page and `/healthz` for the load
  * balancer. It holds no secret: only names of parameters appear here.
+ * The install retries (see {@link renderInstallFunctions}) while the
+ * subnet's way out is still being created.
  */
 export function renderUserData(args: UserDataArgs): string {
   const hasParameters = Object.keys(args.parameters ?? {}).length > 0;
@@ -128,7 +187,8 @@ systemctl enable --now web-infra-page.timer
 # web-infra web server bootstrap (Amazon Linux 2023).
 set -euo pipefail
 
-dnf install -y nginx
+${renderInstallFunctions()}
+install_packages nginx
 
 cat > ${WEB_SERVER_PATHS.pageScript} <<'PAGE'
 ${renderPageScript(args)}PAGE

@@ -2,13 +2,19 @@ import * as assert from "node:assert/strict";
 import { ValidationError } from "@web-infra/core";
 import * as aws from "@pulumi/aws";
 import { diffRuns, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
-import { renderPageScript, renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
+import { GROUP_METRICS, renderPageScript, renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
 
 const DOMAIN_TLS = { domainName: "www.example.com", hostedZoneId: "Z0123456789EXAMPLE" };
 const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const INSTANCE = "aws:ec2/instance:Instance";
+const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const GROUP = "aws:autoscaling/group:Group";
+const POLICY = "aws:autoscaling/policy:Policy";
+
+/** The boot script a launch template carries (base64 there). */
+const bootScriptOf = (lt: { inputs: Record<string, unknown> }) => Buffer.from(String(lt.inputs["userData"]), "base64").toString("utf8");
 
 type Extra = Partial<WebTierArgs>;
 
@@ -66,7 +72,7 @@ async function problemKeys(extra: Extra): Promise<string[]> {
   const err = await runInvalid(extra);
   assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
   assert.deepEqual(
-    registeredBefore(err).filter((r) => r.type.startsWith("aws:lb") || r.type === INSTANCE),
+    registeredBefore(err).filter((r) => r.type.startsWith("aws:lb") || r.type === TEMPLATE || r.type === GROUP),
     [],
     "nothing of the web tier may be registered",
   );
@@ -100,7 +106,9 @@ describe("WebTier", () => {
       assert.deepEqual(counts, {
         "aws:acm/certificate:Certificate": 1,
         "aws:acm/certificateValidation:CertificateValidation": 1,
-        "aws:ec2/instance:Instance": 2,
+        "aws:autoscaling/group:Group": 1,
+        "aws:autoscaling/policy:Policy": 1,
+        "aws:ec2/launchTemplate:LaunchTemplate": 1,
         "aws:ec2/securityGroup:SecurityGroup": 2,
         "aws:iam/instanceProfile:InstanceProfile": 1,
         "aws:iam/role:Role": 1,
@@ -108,7 +116,6 @@ describe("WebTier", () => {
         "aws:lb/listener:Listener": 2,
         "aws:lb/loadBalancer:LoadBalancer": 1,
         "aws:lb/targetGroup:TargetGroup": 1,
-        "aws:lb/targetGroupAttachment:TargetGroupAttachment": 2,
         "aws:route53/record:Record": 2,
         "aws:s3/bucket:Bucket": 1,
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
@@ -243,42 +250,97 @@ describe("WebTier", () => {
       }
     });
 
-    it("spreads one server per AZ over the private subnets and attaches each to the target group", () => {
-      const servers = g.ofType(INSTANCE);
+    it("runs the servers as an Auto Scaling group over every private subnet, behind the target group, with ELB health checks", () => {
+      const group = g.get(GROUP, "web-servers");
+      const lt = g.get(TEMPLATE, "web-server");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
       assert.deepEqual(
-        servers.map((s) => g.byId(s.inputs["subnetId"])?.name),
+        (group.inputs["vpcZoneIdentifiers"] as string[]).map((id) => g.byId(id)?.name),
         ["net-private-0", "net-private-1"],
       );
-      assert.deepEqual(
-        servers.map((s) => s.state["availabilityZone"]),
-        ["us-east-1a", "us-east-1b"],
-      );
-      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
-      const attached = g.ofType("aws:lb/targetGroupAttachment:TargetGroupAttachment");
-      assert.deepEqual(
-        attached.map((a) => [g.byId(a.inputs["targetId"])?.name, a.inputs["targetGroupArn"] === tg.state["arn"], a.inputs["port"]]),
-        [
-          ["web-server-0", true, 8080],
-          ["web-server-1", true, 8080],
-        ],
-      );
+      assert.deepEqual(group.state["availabilityZones"], ["us-east-1a", "us-east-1b"]);
+      assert.deepEqual([group.inputs["minSize"], group.inputs["desiredCapacity"], group.inputs["maxSize"]], [2, 2, 4]);
+      assert.deepEqual(group.inputs["targetGroupArns"], [tg.state["arn"]]);
+      assert.equal(group.inputs["healthCheckType"], "ELB");
+      assert.equal(group.inputs["healthCheckGracePeriod"], 300);
+      assert.equal(group.inputs["defaultInstanceWarmup"], 120);
+      assert.equal(group.inputs["capacityRebalance"], true);
+      assert.deepEqual(group.inputs["enabledMetrics"], [...GROUP_METRICS]);
+      assert.equal(group.inputs["metricsGranularity"], "1Minute");
+      // `pulumi up` waits until that many servers pass the ALB's health check.
+      assert.equal(group.inputs["minElbCapacity"], 2);
+      assert.equal(group.inputs["waitForCapacityTimeout"], "15m");
+      // The template's version number, never $Latest: only a number starts an instance refresh.
+      assert.deepEqual(group.inputs["launchTemplate"], { id: lt.id, version: String(lt.state["latestVersion"]) });
+      assert.deepEqual(group.options.ignoreChanges, ["desiredCapacity"]);
+      assert.equal(g.ofType(INSTANCE).length, 0);
     });
 
-    it("hardens every server: IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, no key pair, detailed monitoring", () => {
-      for (const s of g.ofType(INSTANCE)) {
-        assert.deepEqual(s.inputs["metadataOptions"], {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: 1,
-          instanceMetadataTags: "disabled",
-        });
-        assert.deepEqual(s.inputs["rootBlockDevice"], { volumeType: "gp3", volumeSize: 20, encrypted: true, deleteOnTermination: true });
-        assert.equal(s.inputs["associatePublicIpAddress"], false);
-        assert.equal(s.inputs["keyName"], undefined);
-        assert.equal(s.inputs["monitoring"], true);
-        assert.equal(s.state["publicIp"], "");
-        assert.deepEqual(s.inputs["vpcSecurityGroupIds"], [g.get("aws:ec2/securityGroup:SecurityGroup", "web-servers").id]);
-      }
+    it("boots no server before its egress rule exists", () => {
+      const group = g.get(GROUP, "web-servers");
+      assert.ok(group.dependencies.includes(g.get(EGRESS, "web-servers-to-internet-443").urn));
+    });
+
+    it("rolls every launch template change through an instance refresh: new servers first, matching ones kept, rolled back on failure", () => {
+      assert.deepEqual(g.get(GROUP, "web-servers").inputs["instanceRefresh"], {
+        strategy: "Rolling",
+        preferences: {
+          minHealthyPercentage: 100,
+          maxHealthyPercentage: 200,
+          skipMatching: true,
+          autoRollback: true,
+          instanceWarmup: "120",
+        },
+      });
+    });
+
+    it("scales out on requests per server, never below webServerCount", () => {
+      const policy = g.get(POLICY, "web-requests-per-server");
+      const alb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      assert.equal(policy.inputs["autoscalingGroupName"], g.get(GROUP, "web-servers").state["name"]);
+      assert.equal(policy.inputs["policyType"], "TargetTrackingScaling");
+      assert.deepEqual(policy.inputs["targetTrackingConfiguration"], {
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: `${String(alb.state["arnSuffix"])}/${String(tg.state["arnSuffix"])}`,
+        },
+        targetValue: 1000,
+      });
+    });
+
+    it("hardens every server through the launch template: IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, no key pair, detailed monitoring, tags", () => {
+      const lt = g.get(TEMPLATE, "web-server");
+      assert.deepEqual(lt.inputs["metadataOptions"], {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      });
+      assert.deepEqual(lt.inputs["blockDeviceMappings"], [
+        { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" } },
+      ]);
+      assert.deepEqual(lt.inputs["networkInterfaces"], [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: "false",
+          securityGroups: [g.get("aws:ec2/securityGroup:SecurityGroup", "web-servers").id],
+          deleteOnTermination: "true",
+        },
+      ]);
+      assert.equal(lt.inputs["vpcSecurityGroupIds"], undefined);
+      assert.equal(lt.inputs["keyName"], undefined);
+      assert.deepEqual(lt.inputs["monitoring"], { enabled: true });
+      assert.deepEqual(
+        (lt.inputs["tagSpecifications"] as { resourceType: string; tags: Record<string, string> }[]).map((t) => [
+          t.resourceType,
+          t.tags["Name"],
+        ]),
+        [
+          ["instance", "web-server"],
+          ["volume", "web-server"],
+        ],
+      );
     });
 
     it("gives the servers a role with only AmazonSSMManagedInstanceCore", () => {
@@ -296,7 +358,7 @@ describe("WebTier", () => {
       assert.equal(g.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
       const profile = g.get("aws:iam/instanceProfile:InstanceProfile", "web-server");
       assert.equal(profile.inputs["role"], role.state["name"]);
-      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["iamInstanceProfile"] === profile.state["name"]));
+      assert.deepEqual(g.get(TEMPLATE, "web-server").inputs["iamInstanceProfile"], { arn: profile.state["arn"] });
     });
 
     it("looks up the newest Amazon Linux 2023 image for arm64 (t4g)", () => {
@@ -307,14 +369,12 @@ describe("WebTier", () => {
         { name: "virtualization-type", values: ["hvm"] },
       ]);
       assert.deepEqual(lookup?.inputs["owners"], ["amazon"]);
-      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-05b4ded3ceb71e470" && s.inputs["instanceType"] === "t4g.micro"));
+      const lt = g.get(TEMPLATE, "web-server");
+      assert.deepEqual([lt.inputs["imageId"], lt.inputs["instanceType"]], ["ami-05b4ded3ceb71e470", "t4g.micro"]);
     });
 
-    it("ignores new images and boot scripts on every server by default, and replaces (not restarts) on a new boot script", () => {
-      for (const s of g.ofType(INSTANCE)) {
-        assert.deepEqual(s.options.ignoreChanges, ["ami", "userData"]);
-        assert.equal(s.inputs["userDataReplaceOnChange"], true);
-      }
+    it("carries the nginx boot script, base64-encoded as launch templates take it", () => {
+      assert.match(bootScriptOf(g.get(TEMPLATE, "web-server")), /^#!\/bin\/bash\n# web-infra web server bootstrap/);
     });
 
     it("keeps access logs in a private, SSE-S3, expiring bucket the region's ELB account can write to", () => {
@@ -392,15 +452,12 @@ describe("WebTier", () => {
         "albDnsName",
         "albSecurityGroupId",
         "albZoneId",
-        "instanceIds",
+        "autoScalingGroupName",
         "targetGroupArn",
         "url",
         "webSecurityGroupId",
       ]);
-      assert.deepEqual(
-        out["instanceIds"],
-        g.ofType(INSTANCE).map((i) => i.id),
-      );
+      assert.equal(out["autoScalingGroupName"], g.get(GROUP, "web-servers").state["name"]);
     });
   });
 
@@ -428,18 +485,17 @@ describe("WebTier", () => {
       assert.equal(g.get("aws:route53/record:Record", "web-alias-ipv6").inputs["type"], "AAAA");
     });
 
-    it("looks up x86_64 for t3, and spreads 3 servers over 3 AZs", async () => {
-      const g = await run({ instanceType: "t3.small", webServerCount: 3 }, { azCount: 3 });
-      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-0a7d80731ae1b2435"));
-      assert.deepEqual(
-        g.ofType(INSTANCE).map((s) => s.state["availabilityZone"]),
-        ["us-east-1a", "us-east-1b", "us-east-1c"],
-      );
+    it("looks up x86_64 for t3, and spreads 3 to 5 servers over 3 AZs", async () => {
+      const g = await run({ instanceType: "t3.small", webServerCount: 3, maxWebServers: 5 }, { azCount: 3 });
+      assert.equal(g.get(TEMPLATE, "web-server").inputs["imageId"], "ami-0a7d80731ae1b2435");
+      const group = g.get(GROUP, "web-servers");
+      assert.deepEqual(group.state["availabilityZones"], ["us-east-1a", "us-east-1b", "us-east-1c"]);
+      assert.deepEqual([group.inputs["minSize"], group.inputs["maxSize"], group.inputs["minElbCapacity"]], [3, 5, 3]);
     });
 
     it("uses a pinned image after checking its architecture", async () => {
       const g = await run({ amiId: "ami-05b4ded3ceb71e470" });
-      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["ami"] === "ami-05b4ded3ceb71e470"));
+      assert.equal(g.get(TEMPLATE, "web-server").inputs["imageId"], "ami-05b4ded3ceb71e470");
       const lookup = g.invokes.find((i) => i.token === "aws:ec2/getAmi:getAmi");
       assert.deepEqual(lookup?.inputs["filters"], [{ name: "image-id", values: ["ami-05b4ded3ceb71e470"] }]);
     });
@@ -451,25 +507,24 @@ describe("WebTier", () => {
       );
     });
 
-    it("never replaces both servers for a new boot script: none by default, only the rolled one with rollServers", async () => {
+    it("rolls a new boot script as a new launch template version: the group is updated in place, the target group stays", async () => {
       const before = await run({ pageParameters: { "Writes to": "/app/v1/writer" } });
       const after = await run({ pageParameters: { "Writes to": "/app/v2/writer" } });
-      const servers = (b: RunResult, a: RunResult) =>
-        diffRuns(b, a)
-          .filter((c) => c.type === INSTANCE)
-          .map((c) => c.change);
-      assert.notEqual(before.get(INSTANCE, "web-server-0").inputs["userData"], after.get(INSTANCE, "web-server-0").inputs["userData"]);
-      assert.deepEqual(servers(before, after), ["same", "same"]);
-      const rolled = await run({ pageParameters: { "Writes to": "/app/v2/writer" }, rollServers: [1] });
-      assert.deepEqual(servers(before, rolled), ["same", "replace"]);
+      assert.notEqual(bootScriptOf(before.get(TEMPLATE, "web-server")), bootScriptOf(after.get(TEMPLATE, "web-server")));
+      const changes = Object.fromEntries(
+        diffRuns(before, after)
+          .filter((c) => [TEMPLATE, GROUP, "aws:lb/targetGroup:TargetGroup"].includes(c.type))
+          .map((c) => [c.type, c.change]),
+      );
+      // A new template version, which the group points at: an in-place update that starts an instance refresh.
+      assert.deepEqual(changes, { [TEMPLATE]: "update", [GROUP]: "update", "aws:lb/targetGroup:TargetGroup": "same" });
+      assert.deepEqual(diffRuns(before, after).find((c) => c.type === GROUP)?.changed, ["launchTemplate"]);
     });
 
-    it("lets only the servers in rollServers take a new image or boot script", async () => {
-      const g = await run({ rollServers: [1] });
-      assert.deepEqual(
-        g.ofType(INSTANCE).map((s) => s.options.ignoreChanges),
-        [["ami", "userData"], []],
-      );
+    it("takes the instance refresh's rollback alarms by name", async () => {
+      const g = await run({ refreshRollbackAlarmNames: ["web-unhealthy", "web-5xx"] });
+      const preferences = (g.get(GROUP, "web-servers").inputs["instanceRefresh"] as { preferences: Record<string, unknown> }).preferences;
+      assert.deepEqual(preferences["alarmSpecification"], { alarms: ["web-unhealthy", "web-5xx"] });
     });
 
     it("creates no log bucket when access logs are off, and passes no accessLogs block", async () => {
@@ -479,7 +534,7 @@ describe("WebTier", () => {
       const lb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
       assert.equal(lb.inputs["accessLogs"], undefined);
       assert.equal(lb.inputs["enableDeletionProtection"], false);
-      assert.ok(g.ofType(INSTANCE).every((s) => s.inputs["monitoring"] === false));
+      assert.deepEqual(g.get(TEMPLATE, "web-server").inputs["monitoring"], { enabled: false });
     });
 
     it("fails when the domain is not in the hosted zone", async () => {
@@ -493,9 +548,15 @@ describe("WebTier", () => {
   describe("user data", () => {
     const script = renderUserData({ appPort: 8080, parameters: { "Writes to": "/web-infra/dev/db/writer-endpoint" }, region: "us-east-1" });
 
+    /** The boot script of every server: an instance's `userData`, or (Auto Scaling) its launch template's, base64. */
+    const bootScripts = (g: RunResult): string[] => [
+      ...g.ofType(INSTANCE).map((s) => String(s.inputs["userData"])),
+      ...g.ofType("aws:ec2/launchTemplate:LaunchTemplate").map((t) => Buffer.from(String(t.inputs["userData"]), "base64").toString("utf8")),
+    ];
+
     it("serves a page naming the instance and AZ read through IMDSv2, and /healthz on the app port", () => {
       assert.match(script, /^#!\/bin\/bash\n/);
-      assert.match(script, /dnf install -y nginx/);
+      assert.match(script, /^install_packages nginx$/m);
       assert.match(script, /curl -sS -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60'/);
       assert.match(script, /imds instance-id/);
       assert.match(script, /imds placement\/availability-zone/);
@@ -505,12 +566,39 @@ describe("WebTier", () => {
       assert.match(script, /systemctl enable --now web-infra-page\.timer/, "the page is rebuilt once the database publishes its endpoints");
     });
 
+    it("installs packages through a retry bounded by a 10-minute deadline, with a capped backoff", () => {
+      for (const s of [script, renderUserData({ appPort: 80 })]) {
+        // The only install goes through install_packages, which retries dnf; nothing downloads before the functions exist.
+        assert.deepEqual(s.match(/^.*\bdnf\b.*$/gm), ['  retry dnf install -y "$@"']);
+        assert.ok(s.indexOf("\nretry() {") < s.indexOf("\ninstall_packages nginx\n"), "retry is defined before the install");
+        assert.ok(s.indexOf("\ninstall_packages nginx\n") < s.indexOf("systemctl enable --now nginx"));
+        assert.match(s, /^ {2}deadline=\$\(\(start \+ \$\{WEB_INFRA_RETRY_SECONDS:-600\}\)\)$/m, "600 s unless overridden");
+        assert.match(s, /^ {4}if timeout --kill-after=10 "\$remaining" "\$@"; then$/m, "an attempt cannot outlive the deadline");
+        assert.match(s, /local start deadline remaining status pause=5 attempt=1/);
+        assert.match(s, /^ {4}pause=\$\(\(pause \* 2 > 60 \? 60 : pause \* 2\)\)$/m, "the pause doubles up to 60 s");
+        assert.match(s, /^ {4}if \(\(pause > remaining\)\); then pause=\$remaining; fi$/m, "the last pause ends at the deadline");
+        assert.match(s, /^ {4}if \(\(remaining <= 0\)\); then\n.*giving up.*\n {6}return "\$status"$/m, "past the deadline it fails");
+      }
+    });
+
+    it("logs every attempt, its outcome and the final failure with a timestamp to stderr and the journal", () => {
+      assert.match(script, /^boot_log\(\) \{\n {2}echo "\$\(date -u \+%Y-%m-%dT%H:%M:%SZ\) web-infra-boot: \$\*" >&2\n/m);
+      assert.match(script, /^ {2}logger -t web-infra-boot -- "\$\*" 2>\/dev\/null \|\| true$/m, "a missing journal never fails the boot");
+      assert.match(script, /boot_log "attempt \$attempt: \$\*"\n {4}if timeout/, "logged before each attempt");
+      assert.match(script, /boot_log "attempt \$attempt succeeded: \$\*"/);
+      assert.match(script, /boot_log "attempt \$attempt failed with exit status \$status; retrying in \$\{pause\}s: \$\*"/);
+      assert.match(
+        script,
+        /boot_log "giving up after \$attempt attempt\(s\) in .*last exit status \$status: \$\*\. Check the subnet's route to the internet \(route table association, NAT gateway\) and the security group's egress rules\."/,
+      );
+    });
+
     it("runs a given boot script instead of the page, on every server", async () => {
       const boot = "#!/bin/bash\nsystemctl enable --now web-infra-app\n";
       const g = await run({ userData: boot, amiId: "ami-05b4ded3ceb71e470", instanceType: "m7g.large" });
-      const servers = g.ofType(INSTANCE);
-      assert.equal(servers.length, 2);
-      for (const s of servers) assert.equal(s.inputs["userData"], boot);
+      const scripts = bootScripts(g);
+      assert.ok(scripts.length > 0, "no instance or launch template was registered");
+      for (const s of scripts) assert.equal(s, boot);
     });
 
     it("fails when userData is over EC2's 16 KiB", async () => {
@@ -585,13 +673,22 @@ describe("WebTier", () => {
     it("fails when the desync mode is not defensive or strictest", async () => {
       assert.deepEqual(await problemKeys({ desyncMitigationMode: "monitor" as never }), ["desyncMitigationMode"]);
     });
-    it("fails when rollServers names a server that does not exist", async () => {
-      assert.deepEqual(await problemKeys({ rollServers: [2] }), ["rollServers"]);
-    });
-    it("fails when rollServers would roll more than half the servers", async () => {
-      const err = await runInvalid({ rollServers: [0, 1] });
+    it("fails when rollServers is set, saying what replaced it", async () => {
+      const err = await runInvalid({ rollServers: [0] });
       assert.ok(err instanceof ValidationError);
-      assert.match(err.message, /rollServers must roll at most 1 of 2 servers at once, so the rest keep serving, got \[0,1\]/);
+      assert.match(
+        err.message,
+        /rollServers was removed: the servers are an Auto Scaling group, and a new image or boot script rolls through an instance refresh/,
+      );
+      assert.match(err.message, /Remove rollServers\./);
+    });
+    it("fails when maxWebServers is below webServerCount", async () => {
+      const err = await runInvalid({ webServerCount: 3, maxWebServers: 2 });
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /maxWebServers must be at least webServerCount \(3\).*got 2\. Set maxWebServers to 3 or more, e\.g\. 6\./);
+    });
+    it("fails when requestsPerTarget is not above 0", async () => {
+      assert.deepEqual(await problemKeys({ requestsPerTarget: 0 }), ["requestsPerTarget"]);
     });
     it("fails when TLS has neither a domain nor a certificate, naming both options", async () => {
       const err = await runInvalid({ tls: {} });

@@ -54,9 +54,9 @@ export class Connections {
     if (ipv6) rule("-ipv6", { cidrIpv6: ANY_IPV6 });
   }
 
-  /** Let this group reach any address on a TCP port (through NAT from private subnets). */
-  allowToInternet(port: number, description: string): void {
-    new aws.vpc.SecurityGroupEgressRule(
+  /** Let this group reach any address on a TCP port (through NAT from private subnets). Returns the rule, for `dependsOn`. */
+  allowToInternet(port: number, description: string): aws.vpc.SecurityGroupEgressRule {
+    return new aws.vpc.SecurityGroupEgressRule(
       `${this.name}-to-internet-${port}`,
       { securityGroupId: this.securityGroupId, cidrIpv4: ANY_IPV4, ...tcp(port), description },
       { parent: this.owner },

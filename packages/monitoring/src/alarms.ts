@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Thresholds } from "./thresholds";
 
-/** Seconds per datapoint of every alarm: CloudWatch accepts 10, 20, 30 or a multiple of 60; ALB, EC2 (detailed) and RDS publish per minute. */
+/** Seconds per datapoint of an alarm unless its metric publishes less often: ALB, Auto Scaling group metrics, EC2 (detailed) and RDS publish per minute. */
 export const PERIOD = 60;
+
+/** EC2 publishes instance metrics every 5 minutes without detailed monitoring: a shorter period never has a datapoint. */
+export const BASIC_MONITORING_PERIOD = 300;
 
 /** Longest logical name an alarm may get, so names stay readable in `pulumi preview` and the console. */
 export const MAX_ALARM_NAME = 60;
@@ -14,7 +17,7 @@ export type ComparisonOperator = "GreaterThanThreshold" | "GreaterThanOrEqualToT
 export interface AlarmSpec {
   /** Logical name, `<component>-<target>-<metric>`. */
   readonly name: string;
-  readonly namespace: "AWS/ApplicationELB" | "AWS/EC2" | "AWS/RDS";
+  readonly namespace: "AWS/ApplicationELB" | "AWS/EC2" | "AWS/AutoScaling" | "AWS/RDS";
   readonly metricName: string;
   readonly dimensions: Record<string, pulumi.Input<string>>;
   readonly statistic?: "Sum" | "Average" | "Minimum" | "Maximum";
@@ -24,15 +27,20 @@ export interface AlarmSpec {
   readonly treatMissingData: TreatMissingData;
   /** What breached and what to do: shown in the notification. */
   readonly description: string;
-  /** Also run the EC2 recover action (StatusCheckFailed_System only). */
-  readonly recover?: boolean;
+  /** Seconds per datapoint: at least the metric's publish interval. */
+  readonly period: number;
 }
 
 /** What the alarms are about: counts are known up front, identifiers may be outputs. */
 export interface AlarmTargets {
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
   readonly targetGroupArnSuffix: pulumi.Input<string>;
-  readonly instanceIds: readonly pulumi.Input<string>[];
+  /** The web servers' Auto Scaling group (`AutoScalingGroupName` dimension). */
+  readonly autoScalingGroupName: pulumi.Input<string>;
+  /** Servers the group keeps in service at least (its minimum). */
+  readonly minServers: number;
+  /** Whether the servers publish one-minute EC2 metrics; otherwise EC2 publishes every 5 minutes. */
+  readonly detailedMonitoring?: boolean;
   readonly primaryIdentifier: pulumi.Input<string>;
   readonly replicaIdentifiers: readonly pulumi.Input<string>[];
 }
@@ -54,24 +62,30 @@ function bytes(n: number): string {
 
 /**
  * Every alarm of a Monitoring component, in creation order: the load balancer,
- * then each server, then the primary and each replica.
+ * then the server group, then the primary and each replica. Each alarm spans
+ * `evaluationMinutes` (at least one period of its metric).
  */
 export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
   const m = t.evaluationMinutes;
   const window = `in ${m} consecutive minute${m === 1 ? "" : "s"}`;
-  const spec = (s: Omit<AlarmSpec, "description"> & { what: string; shown: string; action: string }): AlarmSpec => {
+  const spec = (
+    s: Omit<AlarmSpec, "description" | "period"> & { period?: number; what: string; shown: string; action: string },
+  ): AlarmSpec => {
     const { what, shown, action, ...rest } = s;
+    const period = s.period ?? PERIOD;
+    const span = period === PERIOD ? window : `in ${Math.max(1, Math.ceil((m * 60) / period))} consecutive period(s) of ${period} s`;
     return {
       ...rest,
+      period,
       description:
         `${name}: ${what} ${OPERATOR_TEXT[s.comparisonOperator]} ${shown} ` +
-        `(${s.metricName} ${s.statistic ?? s.extendedStatistic} per ${PERIOD} s) ${window}. ${action}`,
+        `(${s.metricName} ${s.statistic ?? s.extendedStatistic} per ${period} s) ${span}. ${action}`,
     };
   };
 
   const lb = { LoadBalancer: targets.loadBalancerArnSuffix };
   const tg = { TargetGroup: targets.targetGroupArnSuffix, LoadBalancer: targets.loadBalancerArnSuffix };
-  const servers = targets.instanceIds.length;
+  const servers = targets.minServers;
   const alb: AlarmSpec[] = [
     spec({
       name: `${name}-alb-elb-5xx`,
@@ -117,7 +131,7 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       what: "unhealthy web servers were",
       shown: "1",
       action:
-        "A server fails its /healthz check and is out of rotation: see which in the target group, check its status-check alarms and nginx; replace it if it does not recover.",
+        "A server fails its /healthz check and is out of rotation. The Auto Scaling group replaces it by itself (ELB health checks); if this persists or repeats, the new servers fail too: check the latest image or boot script (an instance refresh rolls back on this alarm) and nginx over SSM Session Manager.",
     }),
     spec({
       name: `${name}-alb-healthy-hosts`,
@@ -131,9 +145,9 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       // serves the servers at all, which is the failure this alarm exists for.
       treatMissingData: "breaching",
       what: "healthy web servers were",
-      shown: `all ${servers}`,
+      shown: `the group's minimum of ${servers}`,
       action:
-        "The site runs without redundancy (or not at all): find the missing server in the target group and its alarms; expected while rolling a new image, not otherwise.",
+        "The site runs without redundancy (or not at all) although the group should have replaced the missing server: look at the group's activity history for failed launches (capacity, quota, image) and at the in-service alarm.",
     }),
     spec({
       name: `${name}-alb-response-time-p95`,
@@ -165,59 +179,40 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
     }),
   ];
 
-  const ec2 = targets.instanceIds.flatMap((id, i): AlarmSpec[] => {
-    const server = `server ${i}`;
-    const dimensions = { InstanceId: id };
-    return [
-      spec({
-        name: `${name}-server-${i}-status-system`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_System",
-        dimensions,
-        statistic: "Maximum",
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        // EC2 reports status checks every minute of a running instance; silence means it is stopped on purpose,
-        // and a breaching default would try to recover a stopped instance.
-        treatMissingData: "missing",
-        recover: true,
-        what: `system status check failures of ${server} were`,
-        shown: "1",
-        action:
-          "The AWS host under the server is impaired. The alarm also runs the EC2 recover action, which moves the instance to healthy hardware with the same id, IP and volumes; if it fails, stop and start the instance.",
-      }),
-      spec({
-        name: `${name}-server-${i}-status-instance`,
-        namespace: "AWS/EC2",
-        metricName: "StatusCheckFailed_Instance",
-        dimensions,
-        statistic: "Maximum",
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        // As for the system check: silence means the instance is stopped, not broken.
-        treatMissingData: "missing",
-        what: `instance status check failures of ${server} were`,
-        shown: "1",
-        action:
-          "The operating system does not answer (out of memory, full disk, kernel panic): read the console output, reboot the instance, or replace it through rollServers.",
-      }),
-      spec({
-        name: `${name}-server-${i}-cpu`,
-        namespace: "AWS/EC2",
-        metricName: "CPUUtilization",
-        dimensions,
-        statistic: "Average",
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: t.ec2CpuPercent,
-        // A stopped instance reports no CPU; that is not a CPU problem (the health alarms cover it).
-        treatMissingData: "missing",
-        what: `the CPU of ${server} was`,
-        shown: `${t.ec2CpuPercent} %`,
-        action:
-          "The server is saturated and burns CPU credits: look for a runaway process over SSM Session Manager, or move to a larger instance type or more servers.",
-      }),
-    ];
-  });
+  const group = { AutoScalingGroupName: targets.autoScalingGroupName };
+  const ec2: AlarmSpec[] = [
+    spec({
+      name: `${name}-servers-in-service`,
+      namespace: "AWS/AutoScaling",
+      metricName: "GroupInServiceInstances",
+      dimensions: group,
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: servers,
+      // The group publishes this every minute (group metrics are on); silence means the group is gone.
+      treatMissingData: "breaching",
+      what: "servers in service in the Auto Scaling group were",
+      shown: `its minimum of ${servers}`,
+      action:
+        "The group cannot keep its minimum: read its activity history (failed launches: capacity in the AZs, an account quota, a broken image or launch template) and fix the cause; it retries by itself.",
+    }),
+    spec({
+      name: `${name}-servers-cpu`,
+      namespace: "AWS/EC2",
+      metricName: "CPUUtilization",
+      dimensions: group,
+      statistic: "Average",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.ec2CpuPercent,
+      period: targets.detailedMonitoring === false ? BASIC_MONITORING_PERIOD : PERIOD,
+      // The group's servers always report CPU; no data means no servers, which the in-service alarm reports.
+      treatMissingData: "missing",
+      what: "the average CPU of the web servers was",
+      shown: `${t.ec2CpuPercent} %`,
+      action:
+        "The servers are saturated although the group scales on requests: look for a runaway process over SSM Session Manager, raise maxWebServers if the group is at its maximum, or move to a larger instance type.",
+    }),
+  ];
 
   const db = (role: string, identifier: pulumi.Input<string>, replica: boolean): AlarmSpec[] => {
     const label = replica ? `database ${role.replace("-", " ")}` : "the database primary";

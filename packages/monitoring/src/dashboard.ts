@@ -68,24 +68,31 @@ export function dashboardBody(targets: AlarmTargets, t: Thresholds, region: pulu
     {
       title: "Load balancer: healthy and unhealthy servers",
       metrics: [alb("HealthyHostCount", tg, "Minimum", "Healthy"), alb("UnHealthyHostCount", tg, "Maximum", "Unhealthy")],
-      lines: [{ label: "Servers", value: targets.instanceIds.length }],
+      lines: [{ label: "Group minimum", value: targets.minServers }],
     },
   ]);
 
-  const ec2 = (metric: string, stat: string, label: (i: number) => string): MetricLine[] =>
-    targets.instanceIds.map((id, i) => ["AWS/EC2", metric, "InstanceId", id, { stat, label: label(i) }]);
+  const group = (namespace: string, metric: string, stat: string, label: string): MetricLine => [
+    namespace,
+    metric,
+    "AutoScalingGroupName",
+    targets.autoScalingGroupName,
+    { stat, label },
+  ];
   rows.push([
     {
-      title: "Web servers: CPU (%)",
-      metrics: ec2("CPUUtilization", "Average", (i) => `server ${i}`),
+      title: "Web servers: average CPU (%)",
+      metrics: [group("AWS/EC2", "CPUUtilization", "Average", "Average"), group("AWS/EC2", "CPUUtilization", "Maximum", "Busiest")],
       lines: [{ label: "Alarm", value: t.ec2CpuPercent }],
     },
     {
-      title: "Web servers: failed status checks",
+      title: "Web servers: Auto Scaling group",
       metrics: [
-        ...ec2("StatusCheckFailed_System", "Maximum", (i) => `server ${i} system`),
-        ...ec2("StatusCheckFailed_Instance", "Maximum", (i) => `server ${i} instance`),
+        group("AWS/AutoScaling", "GroupInServiceInstances", "Minimum", "In service"),
+        group("AWS/AutoScaling", "GroupDesiredCapacity", "Maximum", "Desired"),
+        group("AWS/AutoScaling", "GroupPendingInstances", "Maximum", "Pending"),
       ],
+      lines: [{ label: "Minimum", value: targets.minServers }],
     },
   ]);
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems, withName } from "@web-infra/core";
-import { AlarmSpec, MAX_ALARM_NAME, PERIOD, planAlarms } from "./alarms";
+import { AlarmSpec, MAX_ALARM_NAME, planAlarms } from "./alarms";
 import { dashboardBody, dashboardNameFor } from "./dashboard";
 import { resolveThresholds, Thresholds } from "./thresholds";
 
@@ -17,11 +17,17 @@ export interface MonitoringArgs {
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
   /** The target group's `arnSuffix` (`targetgroup/<name>/<id>`): CloudWatch's `TargetGroup` dimension. */
   readonly targetGroupArnSuffix: pulumi.Input<string>;
+  /** The web servers' Auto Scaling group name (`web.autoScalingGroupName`): group alarms and refresh events. */
+  readonly autoScalingGroupName: pulumi.Input<string>;
+  /** The group's minimum (`webServerCount`): the healthy-hosts and in-service alarms fire below it. */
+  readonly minServers: number;
   /**
-   * One id per web server, at least 1. The count must be known up front: it sets how many
-   * alarms exist and the healthy-hosts threshold.
+   * Whether the servers publish one-minute EC2 metrics (`detailedMonitoring` of the web tier);
+   * without, EC2 publishes every 5 minutes and the CPU alarm's period follows.
+   *
+   * @default true
    */
-  readonly instanceIds: pulumi.Input<string>[];
+  readonly detailedMonitoring?: boolean;
   /** `DBInstanceIdentifier` of the MySQL primary. */
   readonly primaryIdentifier: pulumi.Input<string>;
   /** `DBInstanceIdentifier` of each read replica; may be empty. */
@@ -68,6 +74,29 @@ interface Resolved {
   alarms: AlarmSpec[];
 }
 
+/**
+ * A policy statement's principal for an AWS service acting on behalf of this account's resources
+ * that match `sourceArn`: the confused-deputy conditions (aws:SourceAccount, aws:SourceArn).
+ */
+function fromService(service: string, account: pulumi.Input<string>, sourceArn: pulumi.Input<string>) {
+  return {
+    principals: [{ type: "Service", identifiers: [service] }],
+    conditions: [
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [sourceArn] },
+    ],
+  };
+}
+
+/** The Auto Scaling events about an instance refresh that a person must look at. */
+export const REFRESH_EVENTS = [
+  "EC2 Auto Scaling Instance Refresh Failed",
+  "EC2 Auto Scaling Instance Refresh Cancelled",
+  "EC2 Auto Scaling Instance Refresh Rollback Started",
+  "EC2 Auto Scaling Instance Refresh Rollback Failed",
+  "EC2 Auto Scaling Instance Refresh Rollback Succeeded",
+] as const;
+
 /** Deliberately simple: something@domain.tld without spaces; SNS sends the confirmation mail that proves the rest. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
@@ -102,11 +131,11 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
   });
   const thresholds = resolveThresholds(args.thresholds, p);
   p.check(
-    args.instanceIds.length >= 1,
-    "instanceIds",
-    "must list at least 1 web server: the health alarms compare against the count",
-    args.instanceIds.length,
-    "Pass web.instances.map((i) => i.id).",
+    Number.isInteger(args.minServers) && args.minServers >= 1,
+    "minServers",
+    "must be a whole number of servers, at least 1: the health alarms compare against it",
+    args.minServers,
+    "Pass the web tier's webServerCount.",
   );
   if (typeof args.snsKmsKeyId === "string") {
     p.check(
@@ -141,10 +170,11 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
 /**
  * Alarms on the seed's web architecture, to one encrypted SNS topic: the load balancer
  * (5XX from itself and the servers, unhealthy and missing servers, p95 latency, refused
- * connections), each web server (status checks with automatic EC2 recovery, CPU) and each
- * MySQL instance (CPU, storage, memory, connections; lag and broken replication on
- * replicas). Every alarm also notifies when it clears. A dashboard shows the same metrics,
- * one row per tier.
+ * connections), the servers' Auto Scaling group (in-service servers below its minimum,
+ * CPU) and each MySQL instance (CPU, storage, memory, connections; lag and broken
+ * replication on replicas). Every alarm also notifies when it clears. Instance refreshes
+ * that fail, are cancelled or roll back reach the same topic through EventBridge. A
+ * dashboard shows the same metrics, one row per tier.
  */
 export class Monitoring extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
@@ -154,6 +184,13 @@ export class Monitoring extends pulumi.ComponentResource {
   /** Every alarm with its logical name, in creation order (load balancer, servers, primary, replicas). */
   public readonly alarms: { name: string; resource: aws.cloudwatch.MetricAlarm }[];
   public readonly dashboard?: aws.cloudwatch.Dashboard;
+  /**
+   * The target group's unhealthy-hosts and server-5XX alarms: give their names to the web
+   * tier's `refreshRollbackAlarmNames`, so an instance refresh that trips them rolls back.
+   */
+  public readonly rollbackAlarms: aws.cloudwatch.MetricAlarm[];
+  /** EventBridge rule sending the group's failed, cancelled and rolled-back instance refreshes to the topic. */
+  public readonly refreshEvents: aws.cloudwatch.EventRule;
   /** The thresholds in effect: defaults merged with the overrides. */
   public readonly thresholds: Thresholds;
   public readonly topicArn: pulumi.Output<string>;
@@ -189,36 +226,43 @@ export class Monitoring extends pulumi.ComponentResource {
         new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent),
     );
 
-    const recover = pulumi.interpolate`arn:${partition}:automate:${region}:ec2:recover`;
-    const evaluations = cfg.thresholds.evaluationMinutes;
-    this.alarms = cfg.alarms.map((a) => ({
-      name: a.name,
-      resource: new aws.cloudwatch.MetricAlarm(
-        a.name,
-        {
-          alarmDescription: a.description,
-          namespace: a.namespace,
-          metricName: a.metricName,
-          dimensions: a.dimensions,
-          statistic: a.statistic,
-          extendedStatistic: a.extendedStatistic,
-          // A percentile over a handful of requests says little: keep the state in quiet minutes.
-          evaluateLowSampleCountPercentiles: a.extendedStatistic ? "ignore" : undefined,
-          comparisonOperator: a.comparisonOperator,
-          threshold: a.threshold,
-          period: PERIOD,
-          evaluationPeriods: evaluations,
-          // Every datapoint of the window must breach: one bad minute never pages.
-          datapointsToAlarm: evaluations,
-          treatMissingData: a.treatMissingData,
-          actionsEnabled: true,
-          alarmActions: a.recover ? [this.topic.arn, recover] : [this.topic.arn],
-          okActions: [this.topic.arn],
-          tags: withName(tags, a.name),
-        },
-        parent,
-      ),
-    }));
+    const minutes = cfg.thresholds.evaluationMinutes;
+    this.alarms = cfg.alarms.map((a) => {
+      // The same span for every alarm, in whole periods of its metric: 3 minutes are one 5-minute datapoint.
+      const evaluations = Math.max(1, Math.ceil((minutes * 60) / a.period));
+      return {
+        name: a.name,
+        resource: new aws.cloudwatch.MetricAlarm(
+          a.name,
+          {
+            alarmDescription: a.description,
+            namespace: a.namespace,
+            metricName: a.metricName,
+            dimensions: a.dimensions,
+            statistic: a.statistic,
+            extendedStatistic: a.extendedStatistic,
+            // A percentile over a handful of requests says little: keep the state in quiet minutes.
+            evaluateLowSampleCountPercentiles: a.extendedStatistic ? "ignore" : undefined,
+            comparisonOperator: a.comparisonOperator,
+            threshold: a.threshold,
+            period: a.period,
+            evaluationPeriods: evaluations,
+            // Every datapoint of the window must breach: one bad minute never pages.
+            datapointsToAlarm: evaluations,
+            treatMissingData: a.treatMissingData,
+            actionsEnabled: true,
+            alarmActions: [this.topic.arn],
+            okActions: [this.topic.arn],
+            tags: withName(tags, a.name),
+          },
+          parent,
+        ),
+      };
+    });
+    this.rollbackAlarms = this.alarms
+      .filter((a) => a.name === `${name}-alb-unhealthy-hosts` || a.name === `${name}-alb-target-5xx`)
+      .map((a) => a.resource);
+    this.refreshEvents = this.refreshEventRule(name, args.autoScalingGroupName, partition, region, tags);
     this.alarmArns = pulumi.all(this.alarms.map((a) => a.resource.arn));
 
     if (cfg.dashboard) {
@@ -240,6 +284,90 @@ export class Monitoring extends pulumi.ComponentResource {
       dashboardName: this.dashboardName,
       dashboardUrl: this.dashboardUrl,
     });
+  }
+
+  /**
+   * Instance refresh outcomes that need a person: the refresh failed, was cancelled, or rolled
+   * back (a rollback alarm fired or new servers failed their checks), as EventBridge reports them
+   * (Auto Scaling user guide, "Instance refresh example events and patterns"). The topic policy
+   * lets exactly this rule publish; the key policy lets EventBridge encrypt for the topic.
+   */
+  private refreshEventRule(
+    name: string,
+    groupName: pulumi.Input<string>,
+    partition: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+    tags: MonitoringArgs["tags"],
+  ): aws.cloudwatch.EventRule {
+    const parent = { parent: this };
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-refresh`,
+      {
+        description: `Instance refreshes of the web servers that failed, were cancelled or rolled back (${pulumi.getStack()})`,
+        eventPattern: pulumi.jsonStringify({
+          source: ["aws.autoscaling"],
+          "detail-type": REFRESH_EVENTS,
+          detail: { AutoScalingGroupName: [groupName] },
+        }),
+        tags: withName(tags, `${name}-refresh`),
+      },
+      parent,
+    );
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const policy = new aws.sns.TopicPolicy(
+      `${name}-alarms`,
+      {
+        arn: this.topic.arn,
+        policy: aws.iam.getPolicyDocumentOutput(
+          {
+            statements: [
+              {
+                // The topic's default policy, which this resource replaces: the account manages its topic.
+                sid: "AccountManages",
+                actions: [
+                  "SNS:GetTopicAttributes",
+                  "SNS:SetTopicAttributes",
+                  "SNS:AddPermission",
+                  "SNS:RemovePermission",
+                  "SNS:DeleteTopic",
+                  "SNS:Subscribe",
+                  "SNS:ListSubscriptionsByTopic",
+                  "SNS:Publish",
+                ],
+                resources: [this.topic.arn],
+                principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${account}:root`] }],
+              },
+              {
+                sid: "CloudWatchAlarmsPublish",
+                actions: ["SNS:Publish"],
+                resources: [this.topic.arn],
+                ...fromService(
+                  "cloudwatch.amazonaws.com",
+                  account,
+                  pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+                ),
+              },
+              {
+                sid: "RefreshEventsPublish",
+                actions: ["SNS:Publish"],
+                resources: [this.topic.arn],
+                principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+                conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [rule.arn] }],
+              },
+            ],
+          },
+          parent,
+        ).json,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-refresh`,
+      { rule: rule.name, arn: this.topic.arn },
+      // A target added before the topic policy would have its first events refused.
+      { ...parent, dependsOn: [policy] },
+    );
+    return rule;
   }
 
   /**
@@ -274,15 +402,18 @@ export class Monitoring extends pulumi.ComponentResource {
                 sid: "CloudWatchAlarmsPublish",
                 actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources: ["*"],
-                principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-                conditions: [
-                  { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
-                  {
-                    test: "ArnLike",
-                    variable: "aws:SourceArn",
-                    values: [pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`],
-                  },
-                ],
+                ...fromService(
+                  "cloudwatch.amazonaws.com",
+                  account,
+                  pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+                ),
+              },
+              {
+                // EventBridge encrypts what it delivers to an encrypted topic with the topic's key.
+                sid: "EventBridgeRulesPublish",
+                actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources: ["*"],
+                ...fromService("events.amazonaws.com", account, pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/*`),
               },
             ],
           },

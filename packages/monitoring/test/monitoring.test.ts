@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "@web-infra/core";
 import { CapturedResource, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
 import { DEFAULT_THRESHOLDS, Monitoring, MonitoringArgs, Thresholds } from "../src";
@@ -10,7 +11,9 @@ const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const KEY = "aws:kms/key:Key";
 const COMPONENT = "web-infra:monitoring:Monitoring";
-const RECOVER = "arn:aws:automate:us-east-1:ec2:recover";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 
 type Extra = Partial<MonitoringArgs>;
 
@@ -31,14 +34,20 @@ function run(
     );
     const lb = new aws.lb.LoadBalancer("web-alb", { loadBalancerType: "application", subnets: subnets.map((s) => s.id) });
     const tg = new aws.lb.TargetGroup("web-app", { vpcId: vpc.id, port: 8080, protocol: "HTTP", targetType: "instance" });
-    const servers = [...Array(shape.servers ?? 2).keys()].map(
-      (i) =>
-        new aws.ec2.Instance(`web-server-${i}`, {
-          ami: "ami-05b4ded3ceb71e470",
-          instanceType: "t4g.micro",
-          subnetId: subnets[0].id,
-        }),
-    );
+    // The servers publish what Monitoring is told they do (the harness checks alarm periods against it).
+    const template = new aws.ec2.LaunchTemplate("web-server", {
+      imageId: "ami-05b4ded3ceb71e470",
+      instanceType: "t4g.micro",
+      monitoring: { enabled: extra.detailedMonitoring !== false },
+    });
+    const group = new aws.autoscaling.Group("web-servers", {
+      vpcZoneIdentifiers: subnets.map((s) => s.id),
+      minSize: shape.servers ?? 2,
+      maxSize: 2 * (shape.servers ?? 2),
+      launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+      targetGroupArns: [tg.arn],
+      healthCheckType: "ELB",
+    });
     const primary = new aws.rds.Instance("db-primary", {
       identifier: "db-primary-abc123",
       engine: "mysql",
@@ -58,7 +67,8 @@ function run(
     const mon = new Monitoring(shape.name ?? "mon", {
       loadBalancerArnSuffix: lb.arnSuffix,
       targetGroupArnSuffix: tg.arnSuffix,
-      instanceIds: servers.map((s) => s.id),
+      autoScalingGroupName: group.name,
+      minServers: shape.servers ?? 2,
       primaryIdentifier: primary.identifier,
       replicaIdentifiers: replicas.map((r) => r.identifier),
       ...extra,
@@ -71,7 +81,8 @@ function run(
 const LITERAL: MonitoringArgs = {
   loadBalancerArnSuffix: "app/web-alb-1234567/0123456789abcdef",
   targetGroupArnSuffix: "targetgroup/web-app-1234567/0123456789abcdef",
-  instanceIds: ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"],
+  autoScalingGroupName: "web-servers-1234567",
+  minServers: 2,
   primaryIdentifier: "db-primary-abc123",
   replicaIdentifiers: ["db-replica-0-abc123"],
 };
@@ -122,21 +133,21 @@ describe("Monitoring", () => {
     let g: RunResult;
     let lb: string;
     let tg: string;
-    let ids: string[];
+    let group: string;
     let topicArn: string;
     const alarm = (name: string) => g.get(ALARM, name);
     before(async () => {
       g = await run();
       lb = String(g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb").state["arnSuffix"]);
       tg = String(g.get("aws:lb/targetGroup:TargetGroup", "web-app").state["arnSuffix"]);
-      ids = g.ofType("aws:ec2/instance:Instance").map((i) => String(i.id));
+      group = String(g.get("aws:autoscaling/group:Group", "web-servers").state["name"]);
       topicArn = String(g.get(TOPIC, "mon-alarms").state["arn"]);
     });
 
-    it("creates exactly the expected resources: a key, a topic, 6 + 3×2 + 4×2 + 2×1 = 22 alarms and a dashboard", () => {
+    it("creates exactly the expected resources: a key, a topic and its policy, 6 + 2 + 4×2 + 2×1 = 18 alarms, a refresh event rule and a dashboard", () => {
       const counts: Record<string, number> = {};
       for (const r of g.descendants(g.get(COMPONENT, "mon").urn)) counts[r.type] = (counts[r.type] ?? 0) + 1;
-      assert.deepEqual(counts, { [KEY]: 1, [TOPIC]: 1, [ALARM]: 22, [DASHBOARD]: 1 });
+      assert.deepEqual(counts, { [KEY]: 1, [TOPIC]: 1, [TOPIC_POLICY]: 1, [ALARM]: 18, [RULE]: 1, [TARGET]: 1, [DASHBOARD]: 1 });
       assert.ok(g.descendants(g.get(COMPONENT, "mon").urn).every((r) => r.parent === g.get(COMPONENT, "mon").urn));
     });
 
@@ -149,12 +160,8 @@ describe("Monitoring", () => {
         "mon-alb-healthy-hosts",
         "mon-alb-response-time-p95",
         "mon-alb-rejected-connections",
-        "mon-server-0-status-system",
-        "mon-server-0-status-instance",
-        "mon-server-0-cpu",
-        "mon-server-1-status-system",
-        "mon-server-1-status-instance",
-        "mon-server-1-cpu",
+        "mon-servers-in-service",
+        "mon-servers-cpu",
         "mon-db-primary-cpu",
         "mon-db-primary-free-storage",
         "mon-db-primary-freeable-memory",
@@ -196,12 +203,38 @@ describe("Monitoring", () => {
       }
     });
 
-    it("also recovers the instance on each StatusCheckFailed_System alarm, and nowhere else", () => {
-      for (const a of g.ofType(ALARM)) {
-        const expected = a.inputs["metricName"] === "StatusCheckFailed_System" ? [topicArn, RECOVER] : [topicArn];
-        assert.deepEqual(a.inputs["alarmActions"], expected, a.name);
-      }
-      assert.equal(g.ofType(ALARM).filter((a) => (a.inputs["alarmActions"] as string[]).includes(RECOVER)).length, 2);
+    it("sends every alarm to the topic only: the group replaces failed servers, so no EC2 recover action is left", () => {
+      for (const a of g.ofType(ALARM)) assert.deepEqual(a.inputs["alarmActions"], [topicArn], a.name);
+    });
+
+    it("sends the group's failed, cancelled and rolled-back instance refreshes to the topic through EventBridge", () => {
+      const rule = g.get(RULE, "mon-refresh");
+      assert.deepEqual(JSON.parse(String(rule.inputs["eventPattern"])), {
+        source: ["aws.autoscaling"],
+        "detail-type": [
+          "EC2 Auto Scaling Instance Refresh Failed",
+          "EC2 Auto Scaling Instance Refresh Cancelled",
+          "EC2 Auto Scaling Instance Refresh Rollback Started",
+          "EC2 Auto Scaling Instance Refresh Rollback Failed",
+          "EC2 Auto Scaling Instance Refresh Rollback Succeeded",
+        ],
+        detail: { AutoScalingGroupName: [group] },
+      });
+      const target = g.get(TARGET, "mon-refresh");
+      assert.equal(target.inputs["rule"], rule.state["name"]);
+      assert.equal(target.inputs["arn"], topicArn);
+      const policy = g.get(TOPIC_POLICY, "mon-alarms");
+      assert.ok(target.dependencies.includes(policy.urn), "the topic lets the rule publish before the target exists");
+      const statements = (JSON.parse(String(policy.inputs["policy"])) as { Statement: Record<string, unknown>[] }).Statement;
+      assert.deepEqual(
+        statements.map((x) => [x["Sid"], x["Principal"]]),
+        [
+          ["AccountManages", { AWS: "arn:aws:iam::123456789012:root" }],
+          ["CloudWatchAlarmsPublish", { Service: "cloudwatch.amazonaws.com" }],
+          ["RefreshEventsPublish", { Service: "events.amazonaws.com" }],
+        ],
+      );
+      assert.deepEqual(statements[2]!["Condition"], { ArnEquals: { "aws:SourceArn": rule.state["arn"] } });
     });
 
     it("watches the load balancer and its target group: 5XX, hosts, p95 latency, refused connections", () => {
@@ -274,37 +307,25 @@ describe("Monitoring", () => {
       }
     });
 
-    it("watches each server: both status checks and CPU", () => {
-      assert.equal(ids.length, 2);
-      ids.forEach((id, i) => {
-        const dims = { InstanceId: id };
-        assert.deepEqual(view(alarm(`mon-server-${i}-status-system`)), {
-          namespace: "AWS/EC2",
-          metricName: "StatusCheckFailed_System",
-          dimensions: dims,
-          stat: "Maximum",
-          comparison: "GreaterThanOrEqualToThreshold",
-          threshold: 1,
-          missing: "missing",
-        });
-        assert.deepEqual(view(alarm(`mon-server-${i}-status-instance`)), {
-          namespace: "AWS/EC2",
-          metricName: "StatusCheckFailed_Instance",
-          dimensions: dims,
-          stat: "Maximum",
-          comparison: "GreaterThanOrEqualToThreshold",
-          threshold: 1,
-          missing: "missing",
-        });
-        assert.deepEqual(view(alarm(`mon-server-${i}-cpu`)), {
-          namespace: "AWS/EC2",
-          metricName: "CPUUtilization",
-          dimensions: dims,
-          stat: "Average",
-          comparison: "GreaterThanThreshold",
-          threshold: 80,
-          missing: "missing",
-        });
+    it("watches the servers' group: in-service servers below its minimum, and its average CPU", () => {
+      const dims = { AutoScalingGroupName: group };
+      assert.deepEqual(view(alarm("mon-servers-in-service")), {
+        namespace: "AWS/AutoScaling",
+        metricName: "GroupInServiceInstances",
+        dimensions: dims,
+        stat: "Minimum",
+        comparison: "LessThanThreshold",
+        threshold: 2,
+        missing: "breaching",
+      });
+      assert.deepEqual(view(alarm("mon-servers-cpu")), {
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: dims,
+        stat: "Average",
+        comparison: "GreaterThanThreshold",
+        threshold: 80,
+        missing: "missing",
       });
     });
 
@@ -374,9 +395,13 @@ describe("Monitoring", () => {
         d("mon-alb-elb-5xx"),
         /^mon: the load balancer generated 5XX responses above 5 per minute \(HTTPCode_ELB_5XX_Count Sum per 60 s\) in 3 consecutive minutes\. /,
       );
-      assert.match(d("mon-alb-healthy-hosts"), /below all 2 .* in 3 consecutive minutes/);
+      assert.match(d("mon-alb-healthy-hosts"), /below the group's minimum of 2 .* in 3 consecutive minutes\. .*activity history/);
       assert.match(d("mon-alb-response-time-p95"), /above 1 s \(TargetResponseTime p95 per 60 s\)/);
-      assert.match(d("mon-server-1-status-system"), /server 1 .*EC2 recover action/);
+      assert.match(
+        d("mon-alb-unhealthy-hosts"),
+        /The Auto Scaling group replaces it by itself .*instance refresh rolls back on this alarm/,
+      );
+      assert.match(d("mon-servers-in-service"), /below its minimum of 2 .*activity history/);
       assert.match(d("mon-db-primary-free-storage"), /below 5 GiB \(5368709120 bytes\)/);
       assert.match(d("mon-db-replica-0-freeable-memory"), /database replica 0 was below 256 MiB \(268435456 bytes\)/);
       assert.match(d("mon-db-replica-0-replication-broken"), /-1 when replication is not running.*SHOW REPLICA STATUS/);
@@ -412,6 +437,17 @@ describe("Monitoring", () => {
             ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" },
           },
         },
+        {
+          Sid: "EventBridgeRulesPublish",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/*" },
+          },
+        },
       ]);
     });
 
@@ -437,7 +473,7 @@ describe("Monitoring", () => {
           "Load balancer: target response time p95 (s)",
           "Load balancer: healthy and unhealthy servers",
         ],
-        ["Web servers: CPU (%)", "Web servers: failed status checks"],
+        ["Web servers: average CPU (%)", "Web servers: Auto Scaling group"],
         [
           "Database: CPU (%)",
           "Database: free storage (bytes)",
@@ -469,15 +505,14 @@ describe("Monitoring", () => {
         ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", tg, "LoadBalancer", lb, { stat: "Minimum", label: "Healthy" }],
         ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", tg, "LoadBalancer", lb, { stat: "Maximum", label: "Unhealthy" }],
       ]);
-      assert.deepEqual(metrics("Web servers: CPU (%)"), [
-        ["AWS/EC2", "CPUUtilization", "InstanceId", ids[0], { stat: "Average", label: "server 0" }],
-        ["AWS/EC2", "CPUUtilization", "InstanceId", ids[1], { stat: "Average", label: "server 1" }],
+      assert.deepEqual(metrics("Web servers: average CPU (%)"), [
+        ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", group, { stat: "Average", label: "Average" }],
+        ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", group, { stat: "Maximum", label: "Busiest" }],
       ]);
-      assert.deepEqual(metrics("Web servers: failed status checks"), [
-        ["AWS/EC2", "StatusCheckFailed_System", "InstanceId", ids[0], { stat: "Maximum", label: "server 0 system" }],
-        ["AWS/EC2", "StatusCheckFailed_System", "InstanceId", ids[1], { stat: "Maximum", label: "server 1 system" }],
-        ["AWS/EC2", "StatusCheckFailed_Instance", "InstanceId", ids[0], { stat: "Maximum", label: "server 0 instance" }],
-        ["AWS/EC2", "StatusCheckFailed_Instance", "InstanceId", ids[1], { stat: "Maximum", label: "server 1 instance" }],
+      assert.deepEqual(metrics("Web servers: Auto Scaling group"), [
+        ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group, { stat: "Minimum", label: "In service" }],
+        ["AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName", group, { stat: "Maximum", label: "Desired" }],
+        ["AWS/AutoScaling", "GroupPendingInstances", "AutoScalingGroupName", group, { stat: "Maximum", label: "Pending" }],
       ]);
       for (const [title, metric, stat] of [
         ["Database: CPU (%)", "CPUUtilization", "Average"],
@@ -559,7 +594,7 @@ describe("Monitoring", () => {
           target5xxPerMinute: threshold("mon-alb-target-5xx"),
           responseTimeP95Seconds: threshold("mon-alb-response-time-p95"),
           rejectedConnectionsPerMinute: threshold("mon-alb-rejected-connections"),
-          ec2CpuPercent: threshold("mon-server-1-cpu"),
+          ec2CpuPercent: threshold("mon-servers-cpu"),
           rdsCpuPercent: threshold("mon-db-replica-0-cpu"),
           rdsFreeStorageBytes: threshold("mon-db-primary-free-storage"),
           rdsFreeableMemoryBytes: threshold("mon-db-primary-freeable-memory"),
@@ -575,7 +610,7 @@ describe("Monitoring", () => {
         assert.match(String(a.inputs["alarmDescription"]), / in 5 consecutive minutes\./, a.name);
       }
       assert.match(String(g.get(ALARM, "mon-alb-response-time-p95").inputs["alarmDescription"]), /above 0\.5 s/);
-      const cpu = widgetsOf(g).find((w) => w.properties.title === "Web servers: CPU (%)");
+      const cpu = widgetsOf(g).find((w) => w.properties.title === "Web servers: average CPU (%)");
       assert.deepEqual(
         cpu?.properties.annotations?.horizontal.map((h) => h.value),
         [90],
@@ -584,7 +619,7 @@ describe("Monitoring", () => {
 
     it("keeps the defaults for thresholds not overridden", async () => {
       const g = await run({ thresholds: { ec2CpuPercent: 95 } });
-      assert.equal(g.get(ALARM, "mon-server-0-cpu").inputs["threshold"], 95);
+      assert.equal(g.get(ALARM, "mon-servers-cpu").inputs["threshold"], 95);
       assert.equal(g.get(ALARM, "mon-db-primary-cpu").inputs["threshold"], DEFAULT_THRESHOLDS.rdsCpuPercent);
       assert.equal(g.get(ALARM, "mon-alb-elb-5xx").inputs["evaluationPeriods"], DEFAULT_THRESHOLDS.evaluationMinutes);
     });
@@ -602,14 +637,14 @@ describe("Monitoring", () => {
       const out = g.get(COMPONENT, "mon").registeredOutputs ?? {};
       assert.equal(out["dashboardName"], undefined);
       assert.equal(out["dashboardUrl"], undefined);
-      assert.equal(g.ofType(ALARM).length, 22);
+      assert.equal(g.ofType(ALARM).length, 18);
     });
 
-    it("scales with the servers and replicas: 3 servers and 2 replicas make 6 + 9 + 12 + 4 = 31 alarms", async () => {
+    it("scales with the replicas, and compares hosts with the group's minimum: 3 servers and 2 replicas make 6 + 2 + 12 + 4 = 24 alarms", async () => {
       const g = await run({}, { servers: 3, replicas: 2 });
-      assert.equal(g.ofType(ALARM).length, 31);
+      assert.equal(g.ofType(ALARM).length, 24);
       assert.equal(g.get(ALARM, "mon-alb-healthy-hosts").inputs["threshold"], 3);
-      assert.equal(g.ofType(ALARM).filter((a) => (a.inputs["alarmActions"] as string[]).includes(RECOVER)).length, 3);
+      assert.equal(g.get(ALARM, "mon-servers-in-service").inputs["threshold"], 3);
       assert.deepEqual(
         g
           .ofType(ALARM)
@@ -617,13 +652,19 @@ describe("Monitoring", () => {
           .map((a) => (a.inputs["dimensions"] as Record<string, string>)["DBInstanceIdentifier"]),
         ["db-replica-0-abc123", "db-replica-1-abc123"],
       );
-      const cpu = widgetsOf(g).find((w) => w.properties.title === "Web servers: CPU (%)");
-      assert.equal(cpu?.properties.metrics.length, 3);
     });
 
-    it("watches only the primary when there is no replica, with no replica lag graph: 6 + 6 + 4 = 16 alarms", async () => {
+    it("gives the CPU alarm EC2's 5-minute period when the servers have basic monitoring: a 1-minute alarm would never see a datapoint", async () => {
+      const g = await run({ detailedMonitoring: false });
+      const cpu = g.get(ALARM, "mon-servers-cpu").inputs;
+      assert.deepEqual([cpu["period"], cpu["evaluationPeriods"], cpu["datapointsToAlarm"]], [300, 1, 1]);
+      assert.match(String(cpu["alarmDescription"]), /per 300 s\) in 1 consecutive period\(s\) of 300 s\./);
+      for (const a of g.ofType(ALARM).filter((x) => x.name !== "mon-servers-cpu")) assert.equal(a.inputs["period"], 60, a.name);
+    });
+
+    it("watches only the primary when there is no replica, with no replica lag graph: 6 + 2 + 4 = 12 alarms", async () => {
       const g = await run({}, { replicas: 0 });
-      assert.equal(g.ofType(ALARM).length, 16);
+      assert.equal(g.ofType(ALARM).length, 12);
       assert.equal(g.ofType(ALARM).filter((a) => a.inputs["metricName"] === "ReplicaLag").length, 0);
       const db = widgetsOf(g).filter((w) => w.properties.title.startsWith("Database"));
       assert.deepEqual(
@@ -641,7 +682,8 @@ describe("Monitoring", () => {
       const g = await run({ tags: { team: "web" } });
       assert.deepEqual(g.get(TOPIC, "mon-alarms").inputs["tags"], { team: "web", Name: "mon-alarms" });
       assert.deepEqual(g.get(KEY, "mon-alarms").inputs["tags"], { team: "web", Name: "mon-alarms" });
-      assert.deepEqual(g.get(ALARM, "mon-server-0-cpu").inputs["tags"], { team: "web", Name: "mon-server-0-cpu" });
+      assert.deepEqual(g.get(ALARM, "mon-servers-cpu").inputs["tags"], { team: "web", Name: "mon-servers-cpu" });
+      assert.deepEqual(g.get(RULE, "mon-refresh").inputs["tags"], { team: "web", Name: "mon-refresh" });
     });
 
     it("makes the dashboard name from the project, stack and component, with only letters, digits, - and _", async () => {
@@ -709,13 +751,16 @@ describe("Monitoring", () => {
       assert.match(err.message, /Use one of elb5xxPerMinute, /);
     });
 
-    it("fails when instanceIds is empty", async () => {
-      const err = await invalid({ instanceIds: [] });
+    it("fails when minServers is below 1", async () => {
+      const err = await invalid({ minServers: 0 });
       assert.deepEqual(
         err.problems.map((p) => p.key),
-        ["instanceIds"],
+        ["minServers"],
       );
-      assert.match(err.message, /instanceIds must list at least 1 web server/);
+      assert.match(
+        err.message,
+        /minServers must be a whole number of servers, at least 1: the health alarms compare against it, got 0\. Pass the web tier's webServerCount\./,
+      );
     });
 
     it("fails when the topic key is the AWS managed SNS key, which CloudWatch cannot publish with", async () => {
@@ -745,7 +790,7 @@ describe("Monitoring", () => {
       assert.deepEqual(
         await problemKeys({
           emails: ["x"],
-          instanceIds: [],
+          minServers: 0,
           snsKmsKeyId: "alias/aws/sns",
           thresholds: { elb5xxPerMinute: -5, rdsCpuPercent: 101, evaluationMinutes: 0 },
         }),
@@ -754,7 +799,7 @@ describe("Monitoring", () => {
           "thresholds.elb5xxPerMinute",
           "thresholds.rdsCpuPercent",
           "thresholds.evaluationMinutes",
-          "instanceIds",
+          "minServers",
           "snsKmsKeyId",
         ],
       );

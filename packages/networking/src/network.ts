@@ -217,6 +217,16 @@ export class Network extends pulumi.ComponentResource {
   public readonly privateSubnetIds: pulumi.Output<string[]>;
   public readonly databaseSubnetIds: pulumi.Output<string[]>;
   public readonly natGatewayIds: pulumi.Output<string[]>;
+  /**
+   * What must exist before anything in a private subnet can reach the internet: each private
+   * subnet's route table association, its `0.0.0.0/0` route and the NAT gateway(s) it routes to
+   * (the route tables, the public route to the internet gateway and the Elastic IPs come with
+   * them). Put it in the `dependsOn` of servers whose boot script downloads anything: a server
+   * needs only its subnet, so on a first `pulumi up` it can boot before these exist, and an
+   * install fails (terraform-aws-modules/terraform-aws-autoscaling#255). Database subnets have no
+   * route out and are not part of it.
+   */
+  public readonly privateEgress: pulumi.Resource[];
   public readonly flowLogGroupName?: pulumi.Output<string>;
   public readonly ipv6Enabled: boolean;
 
@@ -295,7 +305,7 @@ export class Network extends pulumi.ComponentResource {
     this.databaseSubnets = makeSubnets("database");
 
     const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: this.vpc.id, tags: withName(tags, `${name}-public`) }, parent);
-    new aws.ec2.Route(
+    const publicInternet = new aws.ec2.Route(
       `${name}-public-internet`,
       { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
       parent,
@@ -318,25 +328,27 @@ export class Network extends pulumi.ComponentResource {
         `${name}-nat-${i}`,
         { allocationId: eip.id, subnetId: this.publicSubnets[i].id, connectivityType: "public", tags: withName(tags, `${name}-nat-${i}`) },
         // A NAT gateway created before its subnet routes to the internet gateway starts without a path out.
-        { ...parent, dependsOn: [igw, publicAssociations[i]] },
+        { ...parent, dependsOn: [igw, publicAssociations[i], publicInternet] },
       );
     });
     this.natGatewayIds = pulumi.all(nats.map((n) => n.id));
 
-    this.privateSubnets.forEach((s, i) => {
+    const privateRoutes = this.privateSubnets.map((s, i) => {
       const table = new aws.ec2.RouteTable(
         `${name}-private-${i}`,
         { vpcId: this.vpc.id, tags: withName(tags, `${name}-private-${i}`) },
         parent,
       );
       const nat = cfg.natGateways === "perAz" ? nats[i] : nats[0];
-      new aws.ec2.Route(
+      const route = new aws.ec2.Route(
         `${name}-private-${i}-egress`,
         { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
+      const association = new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
+      return [association, route];
     });
+    this.privateEgress = [...privateRoutes.flat(), ...nats];
 
     // Database subnets share one table with only the implicit local route: no path to or from the internet (RDS.46).
     const databaseTable = new aws.ec2.RouteTable(

@@ -1,10 +1,50 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import { ValidationError } from "@web-infra/core";
 import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
 import { Network, NetworkArgs, subnetCidr } from "../src";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
+const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+const NAT = "aws:ec2/natGateway:NatGateway";
+
+/**
+ * A network plus a log group with `dependsOn: network.privateEgress`, as a server would use it:
+ * the probe's recorded dependencies are what the handle makes the engine wait for.
+ */
+async function privateEgressOf(args: NetworkArgs): Promise<{ g: RunResult; handle: string[] }> {
+  const g = await runProgram(
+    () => {
+      const net = new Network("net", { flowLogs: { enabled: false }, ...args });
+      new aws.cloudwatch.LogGroup("probe", { retentionInDays: 365 }, { dependsOn: net.privateEgress });
+    },
+    { stack: "test", config: { "aws:region": "us-east-1" } },
+  );
+  const probe = g.get("aws:cloudwatch/logGroup:LogGroup", "probe");
+  const handle = probe.dependencies.map((urn) => {
+    const r = g.byUrn(urn);
+    return `${r?.type.split(":").pop() ?? urn} ${r?.name ?? ""}`;
+  });
+  return { g, handle: handle.sort() };
+}
+
+/** What each private subnet's egress is made of, read from the graph: its association, its table's 0.0.0.0/0 route, that route's NAT. */
+function privateEgressInGraph(g: RunResult): string[] {
+  const out = new Set<string>();
+  for (const subnet of g.ofType(SUBNET).filter((s) => s.name.startsWith("net-private-"))) {
+    const association = g.ofType(ASSOCIATION).find((a) => a.inputs["subnetId"] === subnet.id);
+    assert.ok(association, `${subnet.name} has no route table association`);
+    out.add(`RouteTableAssociation ${association.name}`);
+    const route = g
+      .ofType(ROUTE)
+      .find((r) => r.inputs["routeTableId"] === association.inputs["routeTableId"] && r.inputs["destinationCidrBlock"] === "0.0.0.0/0");
+    assert.ok(route, `${subnet.name}'s table has no default route`);
+    out.add(`Route ${route.name}`);
+    out.add(`NatGateway ${g.byId(route.inputs["natGatewayId"])?.name ?? "?"}`);
+  }
+  return [...out].sort();
+}
 
 function run(args: NetworkArgs = {}, region = "us-east-1"): Promise<RunResult> {
   return runProgram(
@@ -108,6 +148,16 @@ describe("Network", () => {
       );
     });
 
+    it("starts each NAT gateway only once its public subnet routes to the internet gateway", () => {
+      const igw = g.get("aws:ec2/internetGateway:InternetGateway", "net-igw");
+      const route = g.get(ROUTE, "net-public-internet");
+      for (const i of [0, 1]) {
+        const nat = g.get(NAT, `net-nat-${i}`);
+        const association = g.get(ASSOCIATION, `net-public-${i}`);
+        for (const r of [igw, association, route]) assert.ok(nat.dependencies.includes(r.urn), `${nat.name} does not wait for ${r.name}`);
+      }
+    });
+
     it("manages the default security group with no rules (EC2.2)", () => {
       const sg = g.get("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default");
       assert.deepEqual(sg.inputs["ingress"], []);
@@ -152,6 +202,44 @@ describe("Network", () => {
         g.get("aws:ec2/natGateway:NatGateway", "net-nat-0").id,
         g.get("aws:ec2/natGateway:NatGateway", "net-nat-1").id,
       ]);
+    });
+  });
+
+  describe("privateEgress: what servers in private subnets wait for before their boot script downloads anything", () => {
+    it("holds each private subnet's association and default route, and the NAT gateway of each AZ (perAz)", async () => {
+      const { g, handle } = await privateEgressOf({ natGateways: "perAz", azCount: 3 });
+      assert.deepEqual(handle, [
+        "NatGateway net-nat-0",
+        "NatGateway net-nat-1",
+        "NatGateway net-nat-2",
+        "Route net-private-0-egress",
+        "Route net-private-1-egress",
+        "Route net-private-2-egress",
+        "RouteTableAssociation net-private-0",
+        "RouteTableAssociation net-private-1",
+        "RouteTableAssociation net-private-2",
+      ]);
+      assert.deepEqual(handle, privateEgressInGraph(g));
+    });
+
+    it("holds every private association and default route and the one shared NAT gateway (single)", async () => {
+      const { g, handle } = await privateEgressOf({ natGateways: "single" });
+      assert.deepEqual(handle, [
+        "NatGateway net-nat-0",
+        "Route net-private-0-egress",
+        "Route net-private-1-egress",
+        "RouteTableAssociation net-private-0",
+        "RouteTableAssociation net-private-1",
+      ]);
+      assert.deepEqual(handle, privateEgressInGraph(g));
+    });
+
+    it("leaves out the database tier, which has no route out", async () => {
+      const { handle } = await privateEgressOf({});
+      assert.deepEqual(
+        handle.filter((h) => /database|public/.test(h)),
+        [],
+      );
     });
   });
 

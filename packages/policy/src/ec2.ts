@@ -1,5 +1,16 @@
+import { gunzipSync } from "node:zlib";
 import type { PolicyResource } from "@pulumi/policy";
-import { BaselinePolicy, byRef, ofType, resourcePolicy, routeTableOf, routesOf, stackPolicy } from "./policy";
+import {
+  BaselinePolicy,
+  byRef,
+  launchTemplateOf,
+  launchTemplateRefs,
+  ofType,
+  resourcePolicy,
+  routeTableOf,
+  routesOf,
+  stackPolicy,
+} from "./policy";
 import { allProtocols, coversPort, isWorld, SgRule, stackRules } from "./securityGroups";
 import { ANY_IPV4, T } from "./types";
 
@@ -10,8 +21,10 @@ const obj = (v: unknown): Props => (typeof v === "object" && v !== null && !Arra
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** Launch template booleans are strings ("true"/"false") in @pulumi/aws v7. */
 const isTrue = (v: unknown) => v === true || v === "true";
+const isFalse = (v: unknown) => v === false || v === "false";
 const shown = (v: unknown) => (typeof v === "string" ? `"${v}"` : String(v));
 const nonEmpty = (v: unknown): v is string => typeof v === "string" && v !== "";
+const isInstance = (type: string) => (T.INSTANCE as readonly string[]).includes(type);
 
 /** The ports EC2.19 (and EC2.13/14/53/54, CKV_AWS_24/25/277) must never open to the internet. */
 export const RISKY_PORTS: readonly number[] = [
@@ -65,7 +78,7 @@ export const noPublicIp = stackPolicy(
     securityHub: ["EC2.9", "EC2.25"],
     checkov: ["CKV_AWS_88"],
     description:
-      'An instance does not set associatePublicIpAddress to true, nor sits in a subnet with mapPublicIpOnLaunch true unless it sets associatePublicIpAddress to false; no launch template network interface sets associatePublicIpAddress "true"',
+      'An instance does not set associatePublicIpAddress to true, nor sits in a subnet with mapPublicIpOnLaunch true unless it sets associatePublicIpAddress to false; no launch template network interface sets associatePublicIpAddress "true"; an Auto Scaling group with a vpcZoneIdentifiers subnet that maps public IPs on launch uses launch templates of this stack whose first network interface sets associatePublicIpAddress "false"',
   },
   (resources) => {
     const out: Finding[] = [];
@@ -88,6 +101,29 @@ export const noPublicIp = stackPolicy(
         const assoc = obj(ni)["associatePublicIpAddress"];
         if (isTrue(assoc)) out.push({ urn: lt.urn, message: `networkInterfaces[${i}].associatePublicIpAddress is ${shown(assoc)}` });
       });
+    }
+    // A group's instances take its subnets' mapPublicIpOnLaunch unless the template's interface opts out.
+    for (const group of ofType(resources, T.AUTOSCALING_GROUP)) {
+      const mapping = arr(group.props["vpcZoneIdentifiers"])
+        .map((ref) => byRef(resources, ref))
+        .filter((subnet): subnet is PolicyResource => subnet?.props["mapPublicIpOnLaunch"] === true);
+      if (mapping.length === 0) continue;
+      const where = `subnet ${mapping.map((subnet) => subnet.name).join(", ")} maps public IPs on launch`;
+      for (const ref of launchTemplateRefs(group.props)) {
+        const lt = launchTemplateOf(resources, ref);
+        const named = String(nonEmpty(ref.id) ? ref.id : ref.name);
+        if (!lt)
+          out.push({
+            urn: group.urn,
+            message: `${where}, and launch template ${named} is not in this stack, so its opt-out cannot be checked`,
+          });
+        else if (!isFalse(obj(arr(lt.props["networkInterfaces"])[0])["associatePublicIpAddress"])) {
+          out.push({
+            urn: group.urn,
+            message: `${where}, and launch template ${lt.name} does not set networkInterfaces[0].associatePublicIpAddress to "false"`,
+          });
+        }
+      }
     }
     return out;
   },
@@ -150,13 +186,20 @@ export const detailedMonitoring = resourcePolicy(
     row: 16,
     securityHub: [],
     checkov: ["CKV_AWS_126", "CKV_AWS_135"],
-    description: "An instance sets monitoring (detailed monitoring) and ebsOptimized to true",
+    description:
+      'An instance sets monitoring (detailed monitoring) and ebsOptimized to true; a launch template sets monitoring.enabled to true and ebsOptimized to "true"',
   },
-  T.INSTANCE,
-  (p) => [
-    p["monitoring"] === true ? undefined : "monitoring is not true (detailed monitoring is off)",
-    p["ebsOptimized"] === true ? undefined : "ebsOptimized is not true",
-  ],
+  [...T.INSTANCE, ...T.LAUNCH_TEMPLATE],
+  (p, args) =>
+    isInstance(args.type)
+      ? [
+          p["monitoring"] === true ? undefined : "monitoring is not true (detailed monitoring is off)",
+          p["ebsOptimized"] === true ? undefined : "ebsOptimized is not true",
+        ]
+      : [
+          obj(p["monitoring"])["enabled"] === true ? undefined : "monitoring.enabled is not true (detailed monitoring is off)",
+          isTrue(p["ebsOptimized"]) ? undefined : 'ebsOptimized is not "true"',
+        ],
 );
 
 /** Secrets that must never be in user data (readable by anyone with ec2:DescribeInstanceAttribute). */
@@ -171,10 +214,30 @@ const USER_DATA_SECRETS: readonly { pattern: RegExp; what: (m: RegExpExecArray) 
   },
 ];
 
-function userDataOf(props: Props): string {
-  const plain = typeof props["userData"] === "string" ? props["userData"] : "";
-  const b64 = typeof props["userDataBase64"] === "string" ? Buffer.from(props["userDataBase64"], "base64").toString("utf8") : "";
-  return [plain, b64].filter(Boolean).join("\n");
+/**
+ * Base64 text decoded, and gunzipped when it is gzip (cloud-init reads gzipped user data);
+ * undefined when the text is not base64.
+ */
+export function decodeUserData(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  const bytes = Buffer.from(compact, "base64");
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString("utf8");
+  try {
+    return gunzipSync(bytes).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The user data a resource passes, as text: an instance's `userData` is plain text and its
+ * `userDataBase64` base64; a launch template's `userData` is base64 (scanned as given if it is not).
+ */
+function userDataOf(props: Props, type: string): string {
+  const text = (v: unknown, base64: boolean) => (typeof v !== "string" ? "" : base64 ? (decodeUserData(v) ?? v) : v);
+  if (!isInstance(type)) return text(props["userData"], true);
+  return [text(props["userData"], false), text(props["userDataBase64"], true)].filter(Boolean).join("\n");
 }
 
 export const ssmManagedInstance = stackPolicy(
@@ -184,13 +247,14 @@ export const ssmManagedInstance = stackPolicy(
     securityHub: ["SSM.1"],
     checkov: ["CKV2_AWS_41"],
     description:
-      "An instance names an iamInstanceProfile of this stack whose role has a RolePolicyAttachment of AmazonSSMManagedInstanceCore",
+      "An instance names an iamInstanceProfile (a launch template iamInstanceProfile.name or .arn) of this stack whose role has a RolePolicyAttachment of AmazonSSMManagedInstanceCore",
   },
   (resources) => {
     const out: Finding[] = [];
-    for (const vm of ofType(resources, T.INSTANCE)) {
+    for (const vm of ofType(resources, [...T.INSTANCE, ...T.LAUNCH_TEMPLATE])) {
       const report = (message: string) => out.push({ urn: vm.urn, message });
-      const ref = vm.props["iamInstanceProfile"];
+      const given = vm.props["iamInstanceProfile"];
+      const ref = isInstance(vm.type) ? given : [obj(given)["name"], obj(given)["arn"]].find(nonEmpty);
       if (!nonEmpty(ref)) {
         report("iamInstanceProfile is unset");
         continue;
@@ -224,11 +288,11 @@ export const noSecretsInUserData = resourcePolicy(
     securityHub: [],
     checkov: ["CKV_AWS_46"],
     description:
-      "An instance's or launch template's userData (or userDataBase64) holds no AWS access key id, secret access key, private key, or literal password/secret/token assignment",
+      "An instance's userData or userDataBase64, or a launch template's userData (base64, gzip or not), holds no AWS access key id, secret access key, private key, or literal password/secret/token assignment",
   },
   [...T.INSTANCE, ...T.LAUNCH_TEMPLATE],
-  (props) => {
-    const userData = userDataOf(props);
+  (props, args) => {
+    const userData = userDataOf(props, args.type);
     if (!userData) return undefined;
     return USER_DATA_SECRETS.map(({ pattern, what }) => {
       const m = pattern.exec(userData);
@@ -244,7 +308,7 @@ export const singleEni = stackPolicy(
     securityHub: ["EC2.17", "EC2.180"],
     checkov: [],
     description:
-      "An instance keeps sourceDestCheck (not false), lists at most one networkInterfaces entry and no secondaryNetworkInterfaces, and no NetworkInterfaceAttachment attaches another interface to an instance",
+      "An instance keeps sourceDestCheck (not false), lists at most one networkInterfaces entry and no secondaryNetworkInterfaces; a launch template lists at most one networkInterfaces entry; and no NetworkInterfaceAttachment attaches another interface to an instance",
   },
   (resources) => {
     const out: Finding[] = [];
@@ -254,6 +318,10 @@ export const singleEni = stackPolicy(
       if (enis > 1) out.push({ urn: vm.urn, message: `networkInterfaces lists ${enis} interfaces, not 1` });
       const secondary = arr(vm.props["secondaryNetworkInterfaces"]).length;
       if (secondary > 0) out.push({ urn: vm.urn, message: `secondaryNetworkInterfaces attaches ${secondary} more interface(s)` });
+    }
+    for (const lt of ofType(resources, T.LAUNCH_TEMPLATE)) {
+      const enis = arr(lt.props["networkInterfaces"]).length;
+      if (enis > 1) out.push({ urn: lt.urn, message: `networkInterfaces lists ${enis} interfaces, not 1` });
     }
     for (const a of ofType(resources, T.NETWORK_INTERFACE_ATTACHMENT)) {
       const vm = byRef(resources, a.props["instanceId"]);
@@ -409,24 +477,31 @@ export const ssmEndpointsWithoutNat = stackPolicy(
     row: 24,
     securityHub: ["EC2.57"],
     checkov: [],
-    description: `An instance's subnet has a 0.0.0.0/0 route (standalone Route or inline routes of its route table) to a NAT gateway or gateway, or the instance's VPC has Interface VpcEndpoints whose serviceName ends with ${SSM_ENDPOINT_SERVICES.map((s) => `.${s}`).join(", ")}`,
+    description: `An instance's subnet (each vpcZoneIdentifiers subnet of an Auto Scaling group) has a 0.0.0.0/0 route (standalone Route or inline routes of its route table) to a NAT gateway or gateway, or its VPC has Interface VpcEndpoints whose serviceName ends with ${SSM_ENDPOINT_SERVICES.map((s) => `.${s}`).join(", ")}`,
   },
   (resources) => {
-    const out: Finding[] = [];
-    for (const vm of ofType(resources, T.INSTANCE)) {
-      const subnet = byRef(resources, vm.props["subnetId"]);
-      if (!subnet || hasDefaultRoute(resources, routeTableOf(resources, subnet))) continue;
+    /** Why instances in this subnet cannot reach SSM, if they cannot. */
+    const unreachable = (subnetRef: unknown): string | undefined => {
+      const subnet = byRef(resources, subnetRef);
+      if (!subnet || hasDefaultRoute(resources, routeTableOf(resources, subnet))) return undefined;
       const vpcId = subnet.props["vpcId"];
       const endpoints = ofType(resources, T.VPC_ENDPOINT).filter(
         (e) => e.props["vpcId"] === vpcId && e.props["vpcEndpointType"] === "Interface",
       );
       const missing = SSM_ENDPOINT_SERVICES.filter((s) => !endpoints.some((e) => String(e.props["serviceName"] ?? "").endsWith(`.${s}`)));
-      if (missing.length) {
-        const vpc = byRef(resources, vpcId)?.name ?? String(vpcId);
-        out.push({
-          urn: vm.urn,
-          message: `subnet ${subnet.name} has no default route to a NAT gateway or gateway, and VPC ${vpc} has no interface endpoint for ${missing.join(", ")}`,
-        });
+      if (missing.length === 0) return undefined;
+      const vpc = byRef(resources, vpcId)?.name ?? String(vpcId);
+      return `subnet ${subnet.name} has no default route to a NAT gateway or gateway, and VPC ${vpc} has no interface endpoint for ${missing.join(", ")}`;
+    };
+    const out: Finding[] = [];
+    for (const vm of ofType(resources, T.INSTANCE)) {
+      const message = unreachable(vm.props["subnetId"]);
+      if (message) out.push({ urn: vm.urn, message });
+    }
+    for (const group of ofType(resources, T.AUTOSCALING_GROUP)) {
+      for (const ref of new Set(arr(group.props["vpcZoneIdentifiers"]))) {
+        const message = unreachable(ref);
+        if (message) out.push({ urn: group.urn, message });
       }
     }
     return out;

@@ -1,4 +1,4 @@
-import { BaselinePolicy, byRef, ofType, resourcePolicy, stackPolicy } from "./policy";
+import { azsOf, BaselinePolicy, ofType, resourcePolicy, stackPolicy } from "./policy";
 import { coversPort, isWorld, stackRules } from "./securityGroups";
 import { T } from "./types";
 
@@ -141,14 +141,13 @@ export const multiAzLoadBalancer = stackPolicy(
   },
   (resources) => {
     const out: { urn?: string; message: string }[] = [];
-    const azOf = (ref: unknown) => byRef(resources, ref)?.props["availabilityZone"];
     /**
      * Fewer than 2 AZs, as a message: counted by AZ when every reference resolves to a resource of
      * the stack; else (some AZ unknown) by distinct reference, which only one reference fails.
      */
     const tooFew = (refs: readonly unknown[], plural: string, listing: string, one: string): string | undefined => {
-      const azs = refs.map(azOf);
-      if (azs.every((a) => a !== undefined)) {
+      const azs = azsOf(resources, refs);
+      if (azs) {
         const count = new Set(azs).size;
         return count < 2 ? `${plural} cover ${count} AZ` : undefined;
       }

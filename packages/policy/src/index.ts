@@ -1,3 +1,4 @@
+import { AUTOSCALING_POLICIES } from "./autoscaling";
 import { DATA_POLICIES } from "./data";
 import { EC2_POLICIES } from "./ec2";
 import { ELB_POLICIES } from "./elb";
@@ -9,10 +10,11 @@ export * from "./types";
 export * from "./elb";
 export * from "./ec2";
 export * from "./data";
+export * from "./autoscaling";
 export * from "./waivers";
 
 /** The pack's name in `pulumi preview --policy-pack` output. */
 export const POLICY_PACK_NAME = "web-infra-baseline";
 
-/** Every baseline rule, one per applicable row (plus CKV_AWS_260, which the table names as a conflict). */
-export const policies: readonly BaselinePolicy[] = [...ELB_POLICIES, ...EC2_POLICIES, ...DATA_POLICIES];
+/** Every baseline rule, one per applicable row (plus CKV_AWS_260, which the table names as a conflict, and the Auto Scaling rows 44–46). */
+export const policies: readonly BaselinePolicy[] = [...ELB_POLICIES, ...EC2_POLICIES, ...DATA_POLICIES, ...AUTOSCALING_POLICIES];

@@ -24,6 +24,8 @@ export type BaselinePolicy = (ResourceValidationPolicy | StackValidationPolicy) 
 export interface RuleMeta extends BaselineRow {
   readonly name: string;
   readonly description: string;
+  /** How to fix a violation; the pack serves it as the policy's `remediationSteps`. */
+  readonly remediation?: string;
 }
 
 function describe(meta: RuleMeta): string {
@@ -65,6 +67,18 @@ function waivedNames(args: { getConfig: <T extends object>() => T }): readonly s
   return args.getConfig<RuleConfig>().waived ?? [];
 }
 
+/** The fields every rule shares: name, description with its IDs, enforcement, config schema, baseline row, remediation. */
+function common(meta: RuleMeta) {
+  return {
+    name: meta.name,
+    description: describe(meta),
+    enforcementLevel: "mandatory" as const,
+    configSchema: RULE_CONFIG_SCHEMA,
+    baseline: { row: meta.row, securityHub: meta.securityHub, checkov: meta.checkov },
+    ...(meta.remediation === undefined ? {} : { remediationSteps: meta.remediation }),
+  };
+}
+
 /**
  * A rule over the inputs of every resource whose type is in `types`
  * (list `aws:alb/*` aliases beside `aws:lb/*` tokens).
@@ -75,11 +89,7 @@ export function resourcePolicy(
   check: (props: Record<string, unknown>, args: ResourceValidationArgs) => Findings,
 ): BaselinePolicy {
   return {
-    name: meta.name,
-    description: describe(meta),
-    enforcementLevel: "mandatory",
-    configSchema: RULE_CONFIG_SCHEMA,
-    baseline: { row: meta.row, securityHub: meta.securityHub, checkov: meta.checkov },
+    ...common(meta),
     validateResource: (args, reportViolation) => {
       if (!types.includes(args.type) || waivedNames(args).includes(args.name)) return;
       report(check(args.props as Record<string, unknown>, args), reportViolation);
@@ -93,11 +103,7 @@ export function stackPolicy(
   check: (resources: readonly PolicyResource[]) => { urn?: string; message: string }[],
 ): BaselinePolicy {
   return {
-    name: meta.name,
-    description: describe(meta),
-    enforcementLevel: "mandatory",
-    configSchema: RULE_CONFIG_SCHEMA,
-    baseline: { row: meta.row, securityHub: meta.securityHub, checkov: meta.checkov },
+    ...common(meta),
     validateStack: (args, reportViolation) => {
       const waived = waivedNames(args);
       for (const v of check(args.resources)) {
@@ -119,6 +125,41 @@ export function byRef(resources: readonly PolicyResource[], ref: unknown): Polic
 }
 
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== "";
+
+/**
+ * The AZs of the resources `refs` point at (subnets, instances), one per reference; undefined
+ * when one of them is not a resource of the stack (or has no AZ), so its AZ is unknown.
+ */
+export function azsOf(resources: readonly PolicyResource[], refs: readonly unknown[]): string[] | undefined {
+  const azs = refs.map((ref) => byRef(resources, ref)?.props["availabilityZone"]);
+  return azs.every((az): az is string => typeof az === "string" && az !== "") ? azs : undefined;
+}
+
+/**
+ * The launch templates an Auto Scaling group names (`launchTemplate`, or its mixed instances
+ * policy's `launchTemplateSpecification`), by id or name; `props` are its inputs or outputs.
+ */
+export function launchTemplateRefs(props: Record<string, unknown>): { id?: unknown; name?: unknown }[] {
+  const direct = props["launchTemplate"] as { id?: unknown; name?: unknown } | undefined;
+  const mixed = (
+    props["mixedInstancesPolicy"] as { launchTemplate?: { launchTemplateSpecification?: Record<string, unknown> } } | undefined
+  )?.launchTemplate?.launchTemplateSpecification;
+  return [
+    ...(direct && (isSet(direct.id) || isSet(direct.name)) ? [{ id: direct.id, name: direct.name }] : []),
+    ...(mixed && (isSet(mixed["launchTemplateId"]) || isSet(mixed["launchTemplateName"]))
+      ? [{ id: mixed["launchTemplateId"], name: mixed["launchTemplateName"] }]
+      : []),
+  ];
+}
+
+/** The LaunchTemplate of the stack a group's reference names (by `id`, or by `name`), if it is one. */
+export function launchTemplateOf(resources: readonly PolicyResource[], ref: { id?: unknown; name?: unknown }): PolicyResource | undefined {
+  return resources.find(
+    (r) =>
+      T.LAUNCH_TEMPLATE.includes(r.type) &&
+      ((isSet(ref.id) && r.props["id"] === ref.id) || (isSet(ref.name) && r.props["name"] === ref.name)),
+  );
+}
 
 /**
  * The route table a subnet uses: its explicit RouteTableAssociation, else the table a

@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  decodeUserData,
   defaultSecurityGroupClosed,
   detailedMonitoring,
   EC2_POLICIES,
@@ -37,6 +39,28 @@ const HARDENED: aws.ec2.InstanceArgs = {
 function instance(name: string, args: Partial<aws.ec2.InstanceArgs> = {}) {
   return new aws.ec2.Instance(name, { ...HARDENED, ...args });
 }
+
+/** The same for a launch template (whose booleans are strings, and whose user data is base64). */
+const HARDENED_TEMPLATE: aws.ec2.LaunchTemplateArgs = {
+  imageId: AMI,
+  instanceType: INSTANCE_TYPE,
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+  networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }],
+  blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true" } }],
+  monitoring: { enabled: true },
+  ebsOptimized: "true",
+};
+
+function template(name: string, args: Partial<aws.ec2.LaunchTemplateArgs> = {}) {
+  return new aws.ec2.LaunchTemplate(name, { ...HARDENED_TEMPLATE, ...args });
+}
+
+/** An Auto Scaling group launching a template (by id) into the given subnets. */
+function autoScalingGroup(name: string, lt: aws.ec2.LaunchTemplate, subnets: pulumi.Input<string>[]) {
+  return new aws.autoscaling.Group(name, { minSize: 2, maxSize: 4, vpcZoneIdentifiers: subnets, launchTemplate: { id: lt.id } });
+}
+
+const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 /** A VPC with one private subnet (no public IPs on launch). */
 function network() {
@@ -110,6 +134,17 @@ describe("EC2 policies", () => {
         ["vm: metadataOptions.httpPutResponseHopLimit is 2, not 1"],
       );
     });
+    it("fails when a launch template leaves metadataOptions unset (a template's tokens default to optional)", async () => {
+      assert.deepEqual(await violations(imdsv2Required, () => template("lt", { metadataOptions: undefined })), [
+        'lt: metadataOptions.httpTokens is unset, not "required"',
+      ]);
+    });
+    it("fails when a launch template's hop limit is above 1 (containers on the host could reach the credentials)", async () => {
+      assert.deepEqual(
+        await violations(imdsv2Required, () => template("lt", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })),
+        ["lt: metadataOptions.httpPutResponseHopLimit is 2, not 1"],
+      );
+    });
   });
 
   describe("ec2-no-public-ip (row 13)", () => {
@@ -162,6 +197,38 @@ describe("EC2 policies", () => {
         });
       });
       assert.deepEqual(found, ['lt: networkInterfaces[0].associatePublicIpAddress is "true"']);
+    });
+    const publicSubnet = (vpc: aws.ec2.Vpc) =>
+      new aws.ec2.Subnet("public", { vpcId: vpc.id, cidrBlock: "10.0.0.0/24", availabilityZone: "us-east-1b", mapPublicIpOnLaunch: true });
+    it("stays quiet on an Auto Scaling group in a subnet that maps public IPs when its template's interface opts out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc, subnet } = network();
+        autoScalingGroup("asg", template("lt"), [subnet.id, publicSubnet(vpc).id]);
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an Auto Scaling group's subnet maps public IPs and its launch template does not opt out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc, subnet } = network();
+        autoScalingGroup("asg", template("lt", { networkInterfaces: undefined }), [subnet.id, publicSubnet(vpc).id]);
+      });
+      assert.deepEqual(found, [
+        'asg: subnet public maps public IPs on launch, and launch template lt does not set networkInterfaces[0].associatePublicIpAddress to "false"',
+      ]);
+    });
+    it("fails when an Auto Scaling group in a subnet that maps public IPs uses a launch template from outside the stack", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc } = network();
+        new aws.autoscaling.Group("asg", {
+          minSize: 2,
+          maxSize: 4,
+          vpcZoneIdentifiers: [publicSubnet(vpc).id],
+          launchTemplate: { name: "legacy-web" },
+        });
+      });
+      assert.deepEqual(found, [
+        "asg: subnet public maps public IPs on launch, and launch template legacy-web is not in this stack, so its opt-out cannot be checked",
+      ]);
     });
   });
 
@@ -250,6 +317,20 @@ describe("EC2 policies", () => {
         "vm: ebsOptimized is not true",
       ]);
     });
+    it('stays quiet on a launch template with monitoring.enabled and ebsOptimized "true"', async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => template("lt")), []);
+    });
+    it('fails when a launch template leaves monitoring unset and sets ebsOptimized "false"', async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => template("lt", { monitoring: undefined, ebsOptimized: "false" })), [
+        "lt: monitoring.enabled is not true (detailed monitoring is off)",
+        'lt: ebsOptimized is not "true"',
+      ]);
+    });
+    it("fails when a launch template turns detailed monitoring off", async () => {
+      assert.deepEqual(await violations(detailedMonitoring, () => template("lt", { monitoring: { enabled: false } })), [
+        "lt: monitoring.enabled is not true (detailed monitoring is off)",
+      ]);
+    });
   });
 
   describe("ec2-ssm-managed and ec2-no-secrets-in-user-data (row 17)", () => {
@@ -310,6 +391,43 @@ describe("EC2 policies", () => {
       });
       assert.deepEqual(found, ["vm: userData contains an AWS access key id"]);
     });
+
+    const managedTemplate = (userData: string | undefined, profileRef: "name" | "arn" = "arn") => {
+      const profile = profileWith([aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore]);
+      template("lt", { iamInstanceProfile: profileRef === "arn" ? { arn: profile.arn } : { name: profile.name }, userData });
+    };
+    it("stays quiet on an SSM-managed launch template (profile by ARN or name) whose base64 user data fetches its secrets at boot", async () => {
+      for (const ref of ["arn", "name"] as const) {
+        assert.deepEqual(await violations(ssmManagedInstance, () => managedTemplate(base64(SAFE_USER_DATA), ref)), [], ref);
+      }
+      assert.deepEqual(await violations(noSecretsInUserData, () => managedTemplate(base64(SAFE_USER_DATA))), []);
+    });
+    it("fails when a launch template has no instance profile", async () => {
+      assert.deepEqual(await violations(ssmManagedInstance, () => template("lt")), ["lt: iamInstanceProfile is unset"]);
+    });
+    it("fails when a launch template's instance profile role lacks AmazonSSMManagedInstanceCore", async () => {
+      const found = await violations(ssmManagedInstance, () => {
+        const profile = profileWith([aws.iam.ManagedPolicy.CloudWatchAgentServerPolicy]);
+        template("lt", { iamInstanceProfile: { name: profile.name } });
+      });
+      assert.deepEqual(found, ["lt: role web-instance of instance profile web has no AmazonSSMManagedInstanceCore attachment"]);
+    });
+    it("fails when a launch template's base64 user data holds a secret (it is decoded before the scan)", async () => {
+      const script = "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nDB_PASSWORD='hunter2hunter2'\n";
+      assert.deepEqual(await violations(noSecretsInUserData, () => managedTemplate(base64(script))), [
+        "lt: userData contains an AWS access key id",
+        "lt: userData contains a literal value for DB_PASSWORD",
+      ]);
+    });
+    it("fails when a launch template's gzipped base64 user data holds a secret", async () => {
+      const gzipped = gzipSync(Buffer.from("#!/bin/bash\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n")).toString("base64");
+      assert.deepEqual(await violations(noSecretsInUserData, () => managedTemplate(gzipped)), ["lt: userData contains a private key"]);
+    });
+    it("decodes base64 (and gzip) user data, and leaves text that is not base64 alone", () => {
+      assert.equal(decodeUserData(base64("#!/bin/bash\necho hi\n")), "#!/bin/bash\necho hi\n");
+      assert.equal(decodeUserData(gzipSync(Buffer.from("echo gz")).toString("base64")), "echo gz");
+      assert.equal(decodeUserData("#!/bin/bash\necho hi\n"), undefined);
+    });
   });
 
   describe("ec2-single-eni-source-dest-check (row 18)", () => {
@@ -353,6 +471,18 @@ describe("EC2 policies", () => {
         new aws.ec2.NetworkInterfaceAttachment("second", { instanceId: vm.id, networkInterfaceId: eni.id, deviceIndex: 1 });
       });
       assert.deepEqual(found, ["second: attaches a secondary network interface to instance vm"]);
+    });
+    it("stays quiet on a launch template with one network interface, and fails on one with two", async () => {
+      assert.deepEqual(await violations(singleEni, () => template("lt")), []);
+      const found = await violations(singleEni, () =>
+        template("lt", {
+          networkInterfaces: [
+            { deviceIndex: 0, associatePublicIpAddress: "false" },
+            { deviceIndex: 1, associatePublicIpAddress: "false" },
+          ],
+        }),
+      );
+      assert.deepEqual(found, ["lt: networkInterfaces lists 2 interfaces, not 1"]);
     });
   });
 
@@ -766,6 +896,34 @@ describe("EC2 policies", () => {
         ),
         [
           "vm: subnet private has no default route to a NAT gateway or gateway, and VPC vpc has no interface endpoint for ssm, ec2messages, ssmmessages",
+        ],
+      );
+    });
+    /** An Auto Scaling group over the isolated subnet, and no instance. */
+    const isolatedGroup = (extra: (n: ReturnType<typeof network>) => void) => () => {
+      const n = network();
+      const rt = new aws.ec2.RouteTable("private", { vpcId: n.vpc.id });
+      new aws.ec2.RouteTableAssociation("private", { subnetId: n.subnet.id, routeTableId: rt.id });
+      autoScalingGroup("asg", template("lt"), [n.subnet.id]);
+      extra(n);
+    };
+    it("stays quiet on an Auto Scaling group in an isolated subnet whose VPC has the SSM interface endpoints", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolatedGroup(({ vpc, subnet }) => endpoints(vpc, subnet, ["ssm", "ec2messages", "ssmmessages"])),
+        ),
+        [],
+      );
+    });
+    it("fails when an Auto Scaling group's subnet has no route and its VPC no SSM endpoints", async () => {
+      assert.deepEqual(
+        await violations(
+          ssmEndpointsWithoutNat,
+          isolatedGroup(({ vpc, subnet }) => endpoints(vpc, subnet, ["ssm"])),
+        ),
+        [
+          "asg: subnet private has no default route to a NAT gateway or gateway, and VPC vpc has no interface endpoint for ec2messages, ssmmessages",
         ],
       );
     });

@@ -14,8 +14,14 @@ export const RDS_FAILOVER = "60–120 s";
 export interface AzLossResult {
   /** The AZ lost. */
   readonly az: string;
-  /** Web capacity behind load balancers: instances attached to target groups, plus Auto Scaling capacity. */
-  readonly web: { readonly total: number; readonly inRotation: number; readonly up: boolean };
+  /**
+   * Web capacity behind load balancers: instances attached to target groups, plus Auto Scaling
+   * groups' desired capacity. `inRotation` is what is left at once (a group loses the share it
+   * keeps in that AZ, balanced as Auto Scaling balances); `afterRelaunch` is what the groups
+   * bring back in their surviving subnets, which they can only do where a new server's boot
+   * script reaches the internet (its subnet's NAT survives).
+   */
+  readonly web: { readonly total: number; readonly inRotation: number; readonly afterRelaunch: number; readonly up: boolean };
   /** Internet-facing load balancer nodes: subnets left outside the lost AZ. */
   readonly alb: { readonly subnets: number; readonly remaining: number; readonly up: boolean };
   /** Each surviving private subnet (default route to a NAT gateway) and whether its NAT survives. */
@@ -67,20 +73,33 @@ export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
     ),
   ];
   const asgs = graph.ofType(ASG);
-  const asgCapacity = (g: CapturedResource, survivingOnly: boolean) => {
-    // A group is placed by subnets (vpcZoneIdentifiers) or, in the default VPC, by availabilityZones.
-    const zones = [
-      ...((g.inputs["vpcZoneIdentifiers"] as unknown[] | undefined) ?? []).map((id) => azOf(graph.byId(id))),
-      ...((g.inputs["availabilityZones"] as string[] | undefined) ?? []),
-    ];
-    const capacity = Number(g.inputs["desiredCapacity"] ?? g.inputs["minSize"] ?? 0);
-    if (!survivingOnly) return capacity;
-    const left = zones.filter((z) => z !== az);
-    // Auto Scaling rebalances into the subnets that are left; with none, nothing comes back.
-    return left.length ? capacity : 0;
+  const privateEgress = (subnet: CapturedResource | undefined): boolean => {
+    if (!subnet) return false;
+    const table = routeTableOf(subnet, graph);
+    const route = table && routesOf(table, graph).find((r) => r.destination === "0.0.0.0/0");
+    if (!route) return false;
+    // Straight to an internet gateway (a public subnet), or through a NAT gateway that must survive too.
+    if (route.kind !== NAT) return true;
+    const nat = graph.byId(route.target);
+    return azOf(graph.byId(nat?.inputs["subnetId"])) !== az;
   };
-  const total = attached.length + asgs.reduce((n, g) => n + asgCapacity(g, false), 0);
-  const inRotation = attached.filter((i) => azOf(i) !== az).length + asgs.reduce((n, g) => n + asgCapacity(g, true), 0);
+  const groups = asgs.map((g) => {
+    // A group is placed by subnets (vpcZoneIdentifiers) or, in the default VPC, by availabilityZones.
+    const subnets = ((g.inputs["vpcZoneIdentifiers"] as unknown[] | undefined) ?? []).map((id) => graph.byId(id));
+    const zones = [
+      ...new Set([...subnets.map((sn) => azOf(sn)), ...((g.inputs["availabilityZones"] as string[] | undefined) ?? [])]),
+    ].filter((z): z is string => z !== undefined);
+    const capacity = Number(g.inputs["desiredCapacity"] ?? g.inputs["minSize"] ?? 0);
+    if (!zones.includes(az)) return { capacity, now: capacity, after: capacity };
+    // Auto Scaling balances across its zones; at worst the lost zone held the larger share.
+    const now = capacity - Math.ceil(capacity / zones.length);
+    const relaunchable = subnets.length ? subnets.some((sn) => azOf(sn) !== az && privateEgress(sn)) : zones.some((z) => z !== az);
+    return { capacity, now, after: relaunchable ? capacity : now };
+  });
+  const attachedLeft = attached.filter((i) => azOf(i) !== az).length;
+  const total = attached.length + groups.reduce((n, g) => n + g.capacity, 0);
+  const inRotation = attachedLeft + groups.reduce((n, g) => n + g.now, 0);
+  const afterRelaunch = attachedLeft + groups.reduce((n, g) => n + g.after, 0);
   if (total > 0 && inRotation === 0) spofs.push(`web: every server behind the load balancer is in ${az}`);
 
   // Load balancers: nodes live in each subnet's AZ; the rest keep serving.
@@ -138,7 +157,7 @@ export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
 
   return {
     az,
-    web: { total, inRotation, up: total === 0 || inRotation > 0 },
+    web: { total, inRotation, afterRelaunch, up: total === 0 || inRotation > 0 },
     alb: { subnets: lbSubnets.length, remaining, up: lbs.length === 0 || remaining > 0 },
     egress,
     writes,
@@ -157,12 +176,13 @@ export function renderAzLoss(results: readonly AzLossResult[]): string {
   const rows = results.map((r) => [
     r.az,
     `${r.web.inRotation}/${r.web.total}`,
+    `${r.web.afterRelaunch}/${r.web.total}`,
     `${r.alb.remaining}/${r.alb.subnets}`,
     r.egress.length ? `${r.egress.filter((e) => e.up).length}/${r.egress.length}` : "-",
     { up: "up", failover: `fails over (${RDS_FAILOVER})`, down: "DOWN", none: "-" }[r.writes.status],
     { up: `up (${r.reads.via.join(", ")})`, "writer-only": "writer only", down: "DOWN", none: "-" }[r.reads.status],
   ]);
-  const header = ["AZ lost", "web in rotation", "ALB subnets", "private egress", "writes", "reads"];
+  const header = ["AZ lost", "web at once", "web after relaunch", "ALB subnets", "private egress", "writes", "reads"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     cells

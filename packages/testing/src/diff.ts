@@ -25,6 +25,36 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
   "aws:rds/parameterGroup:ParameterGroup": ["name", "family"],
   "aws:ec2/securityGroup:SecurityGroup": ["name", "description", "vpcId"],
   "aws:lb/targetGroupAttachment:TargetGroupAttachment": ["targetGroupArn", "targetId", "port", "availabilityZone"],
+  // terraform-provider-aws internal/service/ec2/ec2_launch_template.go: only name and name_prefix are ForceNew; any
+  // other change is CreateLaunchTemplateVersion, an in-place update that bumps latestVersion (see VERSIONED_ON_UPDATE).
+  "aws:ec2/launchTemplate:LaunchTemplate": ["name", "namePrefix"],
+  // internal/service/autoscaling/group.go: name, name_prefix and initial_lifecycle_hook are ForceNew; a new launch
+  // template version, sizes, subnets and target groups are UpdateAutoScalingGroup / Attach* calls.
+  "aws:autoscaling/group:Group": ["name", "namePrefix", "initialLifecycleHooks"],
+  // internal/service/autoscaling/policy.go: name and autoscaling_group_name are ForceNew.
+  "aws:autoscaling/policy:Policy": ["name", "autoscalingGroupName"],
+  // internal/service/events/rule.go: name, name_prefix and event_bus_name are ForceNew.
+  "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName"],
+  // internal/service/events/target.go: rule, target_id and event_bus_name are ForceNew.
+  "aws:cloudwatch/eventTarget:EventTarget": ["rule", "targetId", "eventBusName"],
+  // internal/service/sns/topic_policy.go: the policy belongs to one topic; arn is ForceNew.
+  "aws:sns/topicPolicy:TopicPolicy": ["arn"],
+};
+
+/**
+ * Outputs an in-place update recomputes, so every input they feed changes
+ * too: a launch template update that touches template data or the
+ * description is CreateLaunchTemplateVersion (the provider's updateKeys in
+ * ec2_launch_template.go), so `latestVersion` moves and a group pinned to it
+ * updates (and starts its instance refresh). Only the inputs in `except`
+ * change without a new version: default_version / update_default_version
+ * (ModifyLaunchTemplate) and tags (CreateTags); name and name_prefix replace.
+ */
+export const VERSIONED_ON_UPDATE: Readonly<Record<string, { readonly output: string; readonly except: readonly string[] }>> = {
+  "aws:ec2/launchTemplate:LaunchTemplate": {
+    output: "latestVersion",
+    except: ["name", "namePrefix", "defaultVersion", "updateDefaultVersion", "tags"],
+  },
 };
 
 export type Change = "create" | "delete" | "replace" | "update" | "same";
@@ -59,6 +89,25 @@ function replacingInputs(r: CapturedResource): string[] {
 }
 
 /**
+ * Input leaves of `r` that carry the old value of an output a dependency's
+ * update recomputes (the version a launch template had): the plan shows them
+ * unknown, so they change. Leaves fed by that dependency that hold anything
+ * else (the template's id) stay as they are.
+ */
+function versionPaths(r: CapturedResource, after: Map<string, string>, versioned: ReadonlyMap<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [prop, urns] of Object.entries(r.propertyDependencies)) {
+    for (const urn of urns) {
+      if (!versioned.has(urn)) continue;
+      const old = versioned.get(urn);
+      const forms = [JSON.stringify(old), JSON.stringify(String(old))];
+      for (const [path, value] of after) if (under(path, prop) && forms.includes(value)) out.push(path);
+    }
+  }
+  return out;
+}
+
+/**
  * What `pulumi up` would do going from one run's graph to another's, per URN
  * (following `aliases` to a renamed resource's old URN): changed input paths
  * minus each resource's `ignoreChanges` (nested paths and `*` included),
@@ -74,6 +123,8 @@ export function diffRuns(before: StackGraph, after: StackGraph): ResourceChange[
     if (prev) matched.set(r.urn, prev);
   }
   const replacedUrns = new Set<string>();
+  // URN → the value of the versioned output before the update (e.g. a launch template's latestVersion).
+  const versioned = new Map<string, unknown>();
   const results = new Map<string, ResourceChange>();
   // Replacements cascade through property dependencies: iterate until nothing new is replaced.
   for (let changedSomething = true; changedSomething;) {
@@ -91,12 +142,18 @@ export function diffRuns(before: StackGraph, after: StackGraph): ResourceChange[
       const fedByReplaced = Object.entries(r.propertyDependencies)
         .filter(([, urns]) => urns.some((u) => replacedUrns.has(u)))
         .map(([k]) => k);
-      const changedPaths = [...paths, ...fedByReplaced].filter((p) => !ignored.some((i) => under(p, i)));
+      const fedByNewVersion = versionPaths(r, b, versioned);
+      const changedPaths = [...paths, ...fedByReplaced, ...fedByNewVersion].filter((p) => !ignored.some((i) => under(p, i)));
       const changed = [...new Set(changedPaths.map((p) => p.split(/[.[]/)[0]))].sort();
       const replaces = changedPaths.some((p) => replacingInputs(r).some((k) => under(p, k)));
       const change: Change = changed.length === 0 ? "same" : replaces ? "replace" : "update";
       if (change === "replace" && !replacedUrns.has(r.urn)) {
         replacedUrns.add(r.urn);
+        changedSomething = true;
+      }
+      const bump = VERSIONED_ON_UPDATE[r.type];
+      if (change === "update" && bump && !versioned.has(r.urn) && changed.some((k) => !bump.except.includes(k))) {
+        versioned.set(r.urn, prev.state[bump.output]);
         changedSomething = true;
       }
       results.set(r.urn, { urn: r.urn, type: r.type, change, changed });

@@ -70,6 +70,51 @@ Object.assign(DESCRIBERS, {
       root["encrypted"] ? "encrypted" : "UNENCRYPTED"
     }${r.inputs["associatePublicIpAddress"] ? ", PUBLIC IP" : ""}`;
   },
+  "aws:ec2/launchTemplate:LaunchTemplate": (r) => {
+    const md = (r.inputs["metadataOptions"] ?? {}) as Record<string, unknown>;
+    const ebs = ((r.inputs["blockDeviceMappings"] as { ebs?: Record<string, unknown> }[] | undefined) ?? []).map((b) => b.ebs ?? {});
+    const publicIp = ((r.inputs["networkInterfaces"] as Record<string, unknown>[] | undefined) ?? []).some(
+      (n) => String(n["associatePublicIpAddress"]) === "true",
+    );
+    return `${String(r.inputs["instanceType"])} ${String(r.inputs["imageId"])}, IMDS ${String(md["httpTokens"] ?? "optional")} hop ${String(
+      md["httpPutResponseHopLimit"] ?? "-",
+    )}, ${ebs.map((e) => `${String(e["volumeType"])} ${String(e["volumeSize"])} GiB ${String(e["encrypted"]) === "true" ? "encrypted" : "UNENCRYPTED"}`).join(", ")}, monitoring ${
+      (r.inputs["monitoring"] as { enabled?: boolean } | undefined)?.enabled ? "detailed" : "basic"
+    }${publicIp ? ", PUBLIC IP" : ""}`;
+  },
+  "aws:autoscaling/group:Group": (r) => {
+    const i = r.inputs;
+    const refresh = i["instanceRefresh"] as { preferences?: Record<string, unknown> } | undefined;
+    const p = refresh?.preferences ?? {};
+    const alarms = (p["alarmSpecification"] as { alarms?: unknown[] } | undefined)?.alarms ?? [];
+    return `min ${String(i["minSize"])} / desired ${String(i["desiredCapacity"] ?? i["minSize"])} / max ${String(i["maxSize"])} over ${String(
+      (r.state["availabilityZones"] as unknown[] | undefined)?.join("+") ?? "?",
+    )}, health ${String(i["healthCheckType"] ?? "EC2")} (grace ${String(i["healthCheckGracePeriod"] ?? 300)} s), template v${String(
+      (i["launchTemplate"] as { version?: unknown } | undefined)?.version,
+    )}${
+      refresh
+        ? `, refresh ${String(p["minHealthyPercentage"] ?? 90)}–${String(p["maxHealthyPercentage"] ?? 100)} % healthy${p["skipMatching"] ? ", skip matching" : ""}${
+            p["autoRollback"] ? `, rollback${alarms.length ? ` on ${alarms.length} alarms` : ""}` : ""
+          }`
+        : ""
+    }`;
+  },
+  "aws:autoscaling/policy:Policy": (r) => {
+    const t = r.inputs["targetTrackingConfiguration"] as
+      { predefinedMetricSpecification?: { predefinedMetricType?: unknown }; targetValue?: unknown } | undefined;
+    return t
+      ? `target tracking ${String(t.predefinedMetricSpecification?.predefinedMetricType)} at ${String(t.targetValue)}`
+      : String(r.inputs["policyType"] ?? "SimpleScaling");
+  },
+  "aws:cloudwatch/eventRule:EventRule": (r) => {
+    let pattern: { "detail-type"?: string[] } = {};
+    try {
+      pattern = JSON.parse(String(r.inputs["eventPattern"])) as typeof pattern;
+    } catch {
+      // not JSON: shown as is below
+    }
+    return pattern["detail-type"] ? pattern["detail-type"].join(", ") : String(r.inputs["eventPattern"] ?? r.inputs["scheduleExpression"]);
+  },
   "aws:acm/certificate:Certificate": (r) => `${String(r.inputs["domainName"])} validated by ${String(r.inputs["validationMethod"])}`,
   "aws:route53/record:Record": (r) =>
     `${String(r.inputs["type"])} ${String(r.inputs["name"])}${(r.inputs["aliases"] as unknown[] | undefined)?.length ? " → load balancer (alias)" : ""}`,

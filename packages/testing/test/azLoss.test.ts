@@ -145,7 +145,7 @@ describe("AZ loss analysis", () => {
         [A, B],
       );
       for (const r of results) {
-        assert.deepEqual(r.web, { total: 0, inRotation: 0, up: true });
+        assert.deepEqual(r.web, { total: 0, inRotation: 0, afterRelaunch: 0, up: true });
         assert.deepEqual(r.alb, { subnets: 0, remaining: 0, up: true });
         assert.deepEqual(r.writes, { status: "none", detail: "no database" });
         assert.deepEqual(r.reads, { status: "none", via: [] });
@@ -271,9 +271,9 @@ describe("AZ loss analysis", () => {
         servers(net, alb(net), ["a", "a"]);
       });
       const lost = analyzeAzLoss(g, A);
-      assert.deepEqual(lost.web, { total: 2, inRotation: 0, up: false });
+      assert.deepEqual(lost.web, { total: 2, inRotation: 0, afterRelaunch: 0, up: false });
       assert.deepEqual(lost.spofs, ["web: every server behind the load balancer is in us-east-1a"]);
-      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 2, inRotation: 2, up: true });
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 2, inRotation: 2, afterRelaunch: 2, up: true });
       assert.deepEqual(analyzeAzLoss(g, B).spofs, []);
     });
 
@@ -282,8 +282,8 @@ describe("AZ loss analysis", () => {
         const net = network("per-az");
         servers(net, alb(net), ["a", "b", "b"]);
       });
-      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 3, inRotation: 2, up: true });
-      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 1, up: true });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 3, inRotation: 2, afterRelaunch: 2, up: true });
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 1, afterRelaunch: 1, up: true });
       for (const r of analyzeEveryAz(g)) assert.deepEqual(r.spofs, [], r.az);
     });
 
@@ -296,7 +296,7 @@ describe("AZ loss analysis", () => {
         new aws.lb.TargetGroupAttachment("web", { targetGroupArn: tg.arn, targetId: vm.id, port: 80 });
         new aws.lb.TargetGroupAttachment("api", { targetGroupArn: other.arn, targetId: vm.id, port: 8080 });
       });
-      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 1, inRotation: 1, up: true });
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 1, inRotation: 1, afterRelaunch: 1, up: true });
     });
 
     it("leaves servers that no target group serves out of the web count", async () => {
@@ -305,18 +305,35 @@ describe("AZ loss analysis", () => {
         alb(net);
         new aws.ec2.Instance("bastion", { ami: ARM_AMI, instanceType: "t4g.micro", subnetId: net.public.a.id });
       });
-      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 0, inRotation: 0, up: true });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 0, inRotation: 0, afterRelaunch: 0, up: true });
     });
 
-    it("an Auto Scaling group over two AZs keeps its capacity when one is lost", async () => {
+    it("an Auto Scaling group over two AZs loses that AZ's share at once and relaunches it in the other", async () => {
       const g = await run(() => {
         const net = network("per-az");
         autoScaling(net, alb(net), ["a", "b"]);
       });
       for (const r of analyzeEveryAz(g)) {
-        assert.deepEqual(r.web, { total: 2, inRotation: 2, up: true }, r.az);
+        assert.deepEqual(r.web, { total: 2, inRotation: 1, afterRelaunch: 2, up: true }, r.az);
         assert.deepEqual(r.spofs, [], r.az);
       }
+    });
+
+    it("counts the larger share as lost when the servers do not divide evenly over the AZs", async () => {
+      const g = await run(() => {
+        const net = network("per-az");
+        autoScaling(net, alb(net), ["a", "b"], 3);
+      });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 3, inRotation: 1, afterRelaunch: 3, up: true });
+    });
+
+    it("relaunches nothing where a new server's boot script cannot reach the internet: the only NAT was in the lost AZ", async () => {
+      const g = await run(() => {
+        const net = network("one");
+        autoScaling(net, alb(net), ["a", "b"]);
+      });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 2, inRotation: 1, afterRelaunch: 1, up: true });
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 2, inRotation: 1, afterRelaunch: 2, up: true });
     });
 
     it("an Auto Scaling group in one AZ has nothing to refill into when that AZ is lost", async () => {
@@ -325,9 +342,9 @@ describe("AZ loss analysis", () => {
         autoScaling(net, alb(net), ["a"], 3);
       });
       const lost = analyzeAzLoss(g, A);
-      assert.deepEqual(lost.web, { total: 3, inRotation: 0, up: false });
+      assert.deepEqual(lost.web, { total: 3, inRotation: 0, afterRelaunch: 0, up: false });
       assert.deepEqual(lost.spofs, ["web: every server behind the load balancer is in us-east-1a"]);
-      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 3, up: true });
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 3, afterRelaunch: 3, up: true });
     });
 
     it("adds Auto Scaling capacity to attached servers", async () => {
@@ -337,8 +354,9 @@ describe("AZ loss analysis", () => {
         autoScaling(net, tg, ["b"], 2);
         servers(net, tg, ["a"]);
       });
-      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 3, inRotation: 2, up: true });
-      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 1, up: true });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 3, inRotation: 2, afterRelaunch: 2, up: true });
+      // The group is only in B: nothing to relaunch into.
+      assert.deepEqual(analyzeAzLoss(g, B).web, { total: 3, inRotation: 1, afterRelaunch: 1, up: true });
     });
   });
 
@@ -394,9 +412,9 @@ describe("AZ loss analysis", () => {
       const text = renderAzLoss(analyzeEveryAz(g));
       const lines = text.split("\n");
       assert.equal(lines.length, 5, text);
-      assert.match(lines[0], /^AZ lost\s+web in rotation\s+ALB subnets\s+private egress\s+writes\s+reads$/);
-      assert.match(lines[1], /^us-east-1a\s+2\/2\s+1\/2\s+1\/1\s+(up|fails over \(60–120 s\))\s+up \(replica-1\)$/);
-      assert.match(lines[2], /^us-east-1b\s+2\/2\s+1\/2\s+1\/1\s+(up|fails over \(60–120 s\))\s+up \(replica-0\)$/);
+      assert.match(lines[0], /^AZ lost\s+web at once\s+web after relaunch\s+ALB subnets\s+private egress\s+writes\s+reads$/);
+      assert.match(lines[1], /^us-east-1a\s+1\/2\s+2\/2\s+1\/2\s+1\/1\s+(up|fails over \(60–120 s\))\s+up \(replica-1\)$/);
+      assert.match(lines[2], /^us-east-1b\s+1\/2\s+2\/2\s+1\/2\s+1\/1\s+(up|fails over \(60–120 s\))\s+up \(replica-0\)$/);
       assert.equal(lines[3], "");
       assert.equal(lines[4], "No single AZ is a single point of failure.");
     });
@@ -419,8 +437,8 @@ describe("AZ loss analysis", () => {
       assert.deepEqual(
         lines.slice(1, 3).map((l) => l.split(/\s{2,}/)),
         [
-          ["us-east-1a", "0/1", "1/2", "0/1", "DOWN", "DOWN"],
-          ["us-east-1b", "1/1", "1/2", "1/1", "up", "writer only"],
+          ["us-east-1a", "0/1", "0/1", "1/2", "0/1", "DOWN", "DOWN"],
+          ["us-east-1b", "1/1", "1/1", "1/2", "1/1", "up", "writer only"],
         ],
       );
       assert.deepEqual(lines.slice(3), [

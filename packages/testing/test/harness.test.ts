@@ -235,6 +235,116 @@ describe("harness: computed outputs like AWS's", () => {
     assert.match(String(g.get("aws:lb/targetGroup:TargetGroup", "web").state["name"]), /^web-[0-9a-f]{7}$/);
     assert.equal(g.get("aws:lb/targetGroup:TargetGroup", "fixed").state["name"], "my-fixed-name");
   });
+
+  it("gives a launch template its lt- id, ARN, name and version 1, and a group its name as id, ARN and its subnets' zones", async () => {
+    const g = await runProgram(
+      () => {
+        const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+        const a = new aws.ec2.Subnet("a", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1b" });
+        const b = new aws.ec2.Subnet("b", { vpcId: vpc.id, cidrBlock: "10.0.2.0/24", availabilityZone: "eu-west-1a" });
+        const c = new aws.ec2.Subnet("c", { vpcId: vpc.id, cidrBlock: "10.0.3.0/24", availabilityZone: "eu-west-1b" });
+        const lt = new aws.ec2.LaunchTemplate("web", { imageId: "ami-05b4ded3ceb71e470", instanceType: "t4g.micro" });
+        const prefixed = new aws.ec2.LaunchTemplate("prefixed", { namePrefix: "web-" });
+        const group = new aws.autoscaling.Group("servers", {
+          minSize: 2,
+          maxSize: 4,
+          vpcZoneIdentifiers: [a.id, b.id, c.id],
+          launchTemplate: { id: lt.id },
+        });
+        return {
+          ltId: lt.id,
+          ltArn: lt.arn,
+          ltName: lt.name,
+          latest: lt.latestVersion,
+          default: lt.defaultVersion,
+          prefixed: prefixed.name,
+          groupId: group.id,
+          groupName: group.name,
+          groupArn: group.arn,
+          zones: group.availabilityZones,
+          desired: group.desiredCapacity,
+          template: group.launchTemplate,
+        };
+      },
+      { stack: "dev", config: { "aws:region": "eu-west-1" }, accountId: "111122223333" },
+    );
+    const o = g.outputs as Record<string, unknown>;
+    assert.match(String(o["ltId"]), /^lt-[0-9a-f]{17}$/);
+    assert.equal(o["ltArn"], `arn:aws:ec2:eu-west-1:111122223333:launch-template/${String(o["ltId"])}`);
+    assert.match(String(o["ltName"]), /^web-[0-9a-f]{7}$/);
+    assert.deepEqual([o["latest"], o["default"]], [1, 1]);
+    assert.match(String(o["prefixed"]), /^web-\d{26}$/);
+    assert.match(String(o["groupName"]), /^servers-[0-9a-f]{7}$/);
+    assert.equal(o["groupId"], o["groupName"]);
+    assert.match(
+      String(o["groupArn"]),
+      new RegExp(
+        `^arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}:autoScalingGroupName/${String(o["groupName"])}$`,
+      ),
+    );
+    assert.deepEqual(o["zones"], ["eu-west-1a", "eu-west-1b"], "one entry per zone of the subnets");
+    assert.equal(o["desired"], 2, "without desiredCapacity the group starts at minSize");
+    assert.deepEqual(o["template"], { id: o["ltId"], name: o["ltName"], version: "$Default" });
+  });
+
+  it("gives a scaling policy, an EventBridge rule and target, and a topic policy the ids and ARNs the provider does", async () => {
+    const g = await runProgram(
+      () => {
+        const group = new aws.autoscaling.Group("servers", { name: "web", minSize: 1, maxSize: 2, availabilityZones: ["us-east-1a"] });
+        const policy = new aws.autoscaling.Policy("cpu", {
+          autoscalingGroupName: group.name,
+          policyType: "TargetTrackingScaling",
+          targetTrackingConfiguration: {
+            targetValue: 50,
+            predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          },
+        });
+        const rule = new aws.cloudwatch.EventRule("refresh", { eventPattern: JSON.stringify({ source: ["aws.autoscaling"] }) });
+        const custom = new aws.cloudwatch.EventRule("custom", { name: "on-bus", eventBusName: "ops", scheduleExpression: "rate(1 hour)" });
+        const topic = new aws.sns.Topic("alarms", { name: "alarms" });
+        const target = new aws.cloudwatch.EventTarget("to-topic", { rule: rule.name, arn: topic.arn });
+        const named = new aws.cloudwatch.EventTarget("named", { rule: custom.name, eventBusName: "ops", targetId: "sns", arn: topic.arn });
+        const topicPolicy = new aws.sns.TopicPolicy("alarms", { arn: topic.arn, policy: "{}" });
+        return {
+          policyName: policy.name,
+          policyArn: policy.arn,
+          ruleName: rule.name,
+          ruleArn: rule.arn,
+          ruleId: rule.id,
+          customArn: custom.arn,
+          customId: custom.id,
+          targetId: target.targetId,
+          targetResourceId: target.id,
+          namedId: named.id,
+          topicPolicyId: topicPolicy.id,
+          topicPolicyOwner: topicPolicy.owner,
+          topicPolicyArn: topicPolicy.arn,
+        };
+      },
+      // Outputs only: the empty topic policy would (rightly) fail event-target-sns-policy.
+      { stack: "dev", rules: [] },
+    );
+    const o = g.outputs as Record<string, string>;
+    assert.match(o["policyName"], /^cpu-[0-9a-f]{7}$/);
+    assert.match(
+      o["policyArn"],
+      new RegExp(
+        `^arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:[0-9a-f-]{36}:autoScalingGroupName/web:policyName/${o["policyName"]}$`,
+      ),
+    );
+    assert.match(o["ruleName"], /^refresh-[0-9a-f]{7}$/);
+    assert.equal(o["ruleArn"], `arn:aws:events:us-east-1:123456789012:rule/${o["ruleName"]}`);
+    assert.equal(o["ruleId"], o["ruleName"]);
+    assert.equal(o["customArn"], "arn:aws:events:us-east-1:123456789012:rule/ops/on-bus");
+    assert.equal(o["customId"], "ops/on-bus");
+    assert.match(o["targetId"], /^to-topic-[0-9a-f]{7}$/);
+    assert.equal(o["targetResourceId"], `${o["ruleName"]}-${o["targetId"]}`);
+    assert.equal(o["namedId"], "ops-on-bus-sns");
+    assert.equal(o["topicPolicyId"], "arn:aws:sns:us-east-1:123456789012:alarms");
+    assert.equal(o["topicPolicyArn"], o["topicPolicyId"]);
+    assert.equal(o["topicPolicyOwner"], "123456789012");
+    assert.equal(g.byArn("arn:aws:sns:us-east-1:123456789012:alarms")?.type, "aws:sns/topic:Topic", "the topic keeps its ARN");
+  });
 });
 
 describe("harness: invokes", () => {

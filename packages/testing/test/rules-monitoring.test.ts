@@ -21,7 +21,7 @@ function web(): Web {
   const b = new aws.ec2.Subnet("vpc-b", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", availabilityZone: "us-east-1b" });
   const lb = new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: [a.id, b.id] });
   const tg = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: vpc.id });
-  const vm = new aws.ec2.Instance("vm", { ami: ARM_AMI, instanceType: "t4g.micro", subnetId: a.id });
+  const vm = new aws.ec2.Instance("vm", { ami: ARM_AMI, instanceType: "t4g.micro", subnetId: a.id, monitoring: true });
   new aws.lb.TargetGroupAttachment("vm", { targetGroupArn: tg.arn, targetId: vm.id, port: 80 });
   const subnets = new aws.rds.SubnetGroup("db", { subnetIds: [a.id, b.id] });
   const db = new aws.rds.Instance("db", {
@@ -171,6 +171,51 @@ describe("AWS monitoring rules", () => {
   it("stays quiet on the unmodified probe alarm", async () => {
     const { rules } = await fired(withProbe(() => ({})));
     assert.deepEqual(rules, []);
+  });
+
+  describe("cloudwatch-alarm-period-resolution", () => {
+    const basic = (period: number, dims: "instance" | "group") => () => {
+      const w = web();
+      const vm = new aws.ec2.Instance("basic", { ami: ARM_AMI, instanceType: "t4g.micro", subnetId: w.vm.subnetId, monitoring: false });
+      const template = new aws.ec2.LaunchTemplate("servers", {
+        imageId: ARM_AMI,
+        instanceType: "t4g.micro",
+        monitoring: { enabled: false },
+      });
+      const group = new aws.autoscaling.Group("servers", {
+        vpcZoneIdentifiers: [w.vm.subnetId],
+        minSize: 1,
+        maxSize: 2,
+        launchTemplate: { id: template.id, version: "1" },
+      });
+      new aws.cloudwatch.MetricAlarm("probe", {
+        ...probeArgs(w),
+        period,
+        dimensions: dims === "instance" ? { InstanceId: vm.id } : { AutoScalingGroupName: group.name },
+      });
+    };
+
+    it("fails when a 1-minute alarm watches an instance with basic monitoring (EC2 publishes every 5 minutes)", async () => {
+      const { rules, g } = await fired(basic(60, "instance"));
+      assert.deepEqual(rules, ["cloudwatch-alarm-period-resolution"]);
+      assert.deepEqual(subjects(g, "cloudwatch-alarm-period-resolution"), ["probe"]);
+      assert.match(
+        messages(g, "cloudwatch-alarm-period-resolution"),
+        /period 60 s is shorter than AWS\/EC2's 300 s publish interval \(instance basic has basic monitoring\)/,
+      );
+    });
+
+    it("fails when a 1-minute alarm watches a group whose launch template has basic monitoring", async () => {
+      const { rules, g } = await fired(basic(60, "group"));
+      assert.deepEqual(rules, ["cloudwatch-alarm-period-resolution"]);
+      assert.match(messages(g, "cloudwatch-alarm-period-resolution"), /group servers's launch template servers has basic monitoring/);
+    });
+
+    it("stays quiet for a 5-minute alarm on basic monitoring, and a 1-minute alarm on detailed monitoring", async () => {
+      assert.deepEqual((await fired(basic(300, "instance"))).rules, []);
+      assert.deepEqual((await fired(basic(300, "group"))).rules, []);
+      assert.deepEqual((await fired(withProbe(() => ({ period: 60 })))).rules, []);
+    });
   });
 
   describe("cloudwatch-alarm-period", () => {

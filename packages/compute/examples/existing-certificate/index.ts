@@ -40,6 +40,7 @@ export function program() {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((s) => s.id),
     privateSubnetIds: network.privateSubnets.map((s) => s.id),
+    serversDependOn: network.privateEgress,
     tls: { certificateArn: CERTIFICATE_ARN },
     webServerCount: 3,
     // t3 is an x86_64 family: the AMI lookup follows the instance type.
@@ -51,6 +52,6 @@ export function program() {
     url: web.url,
     albDnsName: web.albDnsName,
     albZoneId: web.albZoneId,
-    instanceIds: web.instanceIds,
+    autoScalingGroupName: web.autoScalingGroupName,
   };
 }

@@ -47,6 +47,7 @@ export function program() {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((s) => s.id),
     privateSubnetIds: network.privateSubnets.map((s) => s.id),
+    serversDependOn: network.privateEgress,
     tls: { domainName: DOMAIN_NAME, hostedZoneId: HOSTED_ZONE_ID },
     tags,
   });
@@ -64,8 +65,9 @@ export function program() {
   const monitoring = new Monitoring("monitoring", {
     loadBalancerArnSuffix: web.albArnSuffix,
     targetGroupArnSuffix: web.targetGroupArnSuffix,
-    // The count must be known before deployment: it sets how many alarms exist.
-    instanceIds: web.instances.map((i) => i.id),
+    autoScalingGroupName: web.autoScalingGroupName,
+    // The group's minimum: the healthy-hosts and in-service alarms fire below it.
+    minServers: 2,
     primaryIdentifier: db.primary.identifier,
     replicaIdentifiers: db.replicas.map((r) => r.identifier),
     emails: [ALARM_EMAIL],

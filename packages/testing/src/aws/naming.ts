@@ -107,6 +107,35 @@ export const AUTONAME: Readonly<Record<string, AutoNameSpec>> = {
   "aws:secretsmanager/secret:Secret": { prop: "name", max: 512, prefixProp: "namePrefix", label: "secret name" },
   "aws:ssm/parameter:Parameter": { prop: "name", max: 2048, label: "SSM parameter name" },
   "aws:wafv2/webAcl:WebAcl": { prop: "name", max: 128, prefixProp: "namePrefix", label: "web ACL name" },
+  // EC2 API CreateLaunchTemplate LaunchTemplateName: 3–128 of [a-zA-Z0-9().-/_] (the provider's ValidLaunchTemplateName
+  // checks the same). The naming rule reads only a maximum, so the minimum of 3 lives in the pattern.
+  "aws:ec2/launchTemplate:LaunchTemplate": {
+    prop: "name",
+    max: 128,
+    prefixProp: "namePrefix",
+    pattern: /^[a-zA-Z0-9().\-/_]{3,}$/,
+    label: "launch template name",
+  },
+  // Auto Scaling API CreateAutoScalingGroup AutoScalingGroupName: 1–255 characters (XmlStringMaxLen255).
+  "aws:autoscaling/group:Group": { prop: "name", max: 255, prefixProp: "namePrefix", label: "Auto Scaling group name" },
+  // Auto Scaling API PutScalingPolicy PolicyName: 1–255 characters. The provider requires it; pulumi-aws auto-names it.
+  "aws:autoscaling/policy:Policy": { prop: "name", max: 255, label: "scaling policy name" },
+  // EventBridge API PutRule Name: 1–64 of [.-_A-Za-z0-9] (pulumi-aws AutoName("name", 64)).
+  "aws:cloudwatch/eventRule:EventRule": {
+    prop: "name",
+    max: 64,
+    prefixProp: "namePrefix",
+    pattern: /^[.\-_A-Za-z0-9]+$/,
+    label: "EventBridge rule name",
+  },
+  // EventBridge API PutTargets Target.Id: 1–64 of [.-_A-Za-z0-9] (the provider's validateTargetID); pulumi-aws
+  // auto-names targetId from the logical name when it is not given.
+  "aws:cloudwatch/eventTarget:EventTarget": {
+    prop: "targetId",
+    max: 64,
+    pattern: /^[.\-_A-Za-z0-9]+$/,
+    label: "EventBridge target id",
+  },
   // CreateAlias: "alias/" then letters, digits, /, _ and -; the alias/aws/ prefix is reserved for AWS managed keys.
   "aws:kms/alias:Alias": {
     prop: "name",

@@ -84,6 +84,13 @@ export class AwsWorld {
     return typeof arn === "string" ? this.byArn.get(arn) : undefined;
   }
 
+  /** The resource of a type whose physical name is `name` (how a reference by name, not id, is followed). */
+  findByName(type: string, name: unknown): Registered | undefined {
+    if (typeof name !== "string") return undefined;
+    for (const r of this.byId.values()) if (r.type === type && r.state["name"] === name) return r;
+    return undefined;
+  }
+
   /** Create a resource: its id and state (inputs plus computed outputs). */
   create(type: string, name: string, urn: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
     // Ids depend only on the stack and the URN, so a second run of a changed program keeps every
@@ -106,7 +113,8 @@ export class AwsWorld {
     delete state["id"];
     const rec: Registered = { type, name, urn, id, inputs, state };
     this.byId.set(id, rec);
-    if (typeof state["arn"] === "string") this.byArn.set(state["arn"], rec);
+    // A topic policy answers with its topic's ARN (and a secret version with its secret's): the first owner keeps it.
+    if (typeof state["arn"] === "string" && !this.byArn.has(state["arn"])) this.byArn.set(state["arn"], rec);
     return { id, state };
   }
 
@@ -329,6 +337,71 @@ export class AwsWorld {
           ebsOptimized: inputs["ebsOptimized"] ?? false,
         };
       },
+      "aws:ec2/launchTemplate:LaunchTemplate": ({ id, inputs }) => ({
+        // The first version of a new template is 1, and it is the default until defaultVersion says otherwise.
+        arn: arn("ec2", `launch-template/${id}`),
+        latestVersion: 1,
+        defaultVersion: inputs["defaultVersion"] ?? 1,
+      }),
+      "aws:autoscaling/group:Group": ({ inputs, urn }) => {
+        const name = String(inputs["name"]);
+        const subnets = (inputs["vpcZoneIdentifiers"] as unknown[] | undefined) ?? [];
+        const subnetZones = subnets.map(azOfSubnet).filter((z): z is string => typeof z === "string");
+        // AWS answers a VPC group with the zones of its subnets (DescribeAutoScalingGroups AvailabilityZones).
+        const zones = (inputs["availabilityZones"] as unknown[] | undefined) ?? [...new Set(subnetZones)].sort();
+        const lt = inputs["launchTemplate"] as { id?: unknown; name?: unknown; version?: unknown } | undefined;
+        const template = lt ? (this.find(lt.id) ?? this.findByName("aws:ec2/launchTemplate:LaunchTemplate", lt.name)) : undefined;
+        const minSize = inputs["minSize"];
+        return {
+          id: name,
+          arn: arn("autoscaling", `autoScalingGroup:${stableUuid(urn)}:autoScalingGroupName/${name}`),
+          availabilityZones: zones,
+          vpcZoneIdentifiers: subnets,
+          // Without a desired capacity, CreateAutoScalingGroup starts at the minimum size.
+          desiredCapacity: inputs["desiredCapacity"] ?? minSize,
+          defaultCooldown: inputs["defaultCooldown"] ?? 300,
+          healthCheckType: inputs["healthCheckType"] ?? "EC2",
+          healthCheckGracePeriod: inputs["healthCheckGracePeriod"] ?? 300,
+          targetGroupArns: inputs["targetGroupArns"] ?? [],
+          loadBalancers: inputs["loadBalancers"] ?? [],
+          // The group reports the template by id and name, and $Default when no version was given.
+          ...(lt && template
+            ? { launchTemplate: { id: template.id, name: template.state["name"], version: lt.version ?? "$Default" } }
+            : {}),
+          serviceLinkedRoleArn:
+            inputs["serviceLinkedRoleArn"] ??
+            arn("iam", "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", { region: false }),
+          predictedCapacity: 0,
+          warmPoolSize: 0,
+        };
+      },
+      "aws:autoscaling/policy:Policy": ({ inputs, urn }) => {
+        const name = String(inputs["name"]);
+        const group = String(inputs["autoscalingGroupName"]);
+        return {
+          id: name,
+          arn: arn("autoscaling", `scalingPolicy:${stableUuid(urn)}:autoScalingGroupName/${group}:policyName/${name}`),
+          policyType: inputs["policyType"] ?? "SimpleScaling",
+          enabled: inputs["enabled"] ?? true,
+        };
+      },
+      "aws:cloudwatch/eventRule:EventRule": ({ inputs }) => {
+        const name = String(inputs["name"]);
+        // A bus given by ARN is named by its last segment; rules of the default bus have no bus in their ARN or id.
+        const bus = String(inputs["eventBusName"] ?? "default").replace(/^arn:.*:event-bus\//, "");
+        const onDefault = bus === "default";
+        return {
+          id: onDefault ? name : `${bus}/${name}`,
+          arn: arn("events", `rule/${onDefault ? "" : `${bus}/`}${name}`),
+          eventBusName: inputs["eventBusName"] ?? "default",
+          state: inputs["state"] ?? (inputs["isEnabled"] === false ? "DISABLED" : "ENABLED"),
+        };
+      },
+      "aws:cloudwatch/eventTarget:EventTarget": ({ inputs }) => {
+        const bus = String(inputs["eventBusName"] ?? "default");
+        const parts = [...(bus === "default" ? [] : [bus]), String(inputs["rule"]), String(inputs["targetId"])];
+        return { id: parts.join("-"), eventBusName: bus };
+      },
       "aws:rds/subnetGroup:SubnetGroup": ({ inputs }) => {
         const ids = (inputs["subnetIds"] as unknown[] | undefined) ?? [];
         return {
@@ -409,6 +482,7 @@ export class AwsWorld {
         const a = arn("sns", String(inputs["name"]));
         return { id: a, arn: a, owner: acct };
       },
+      "aws:sns/topicPolicy:TopicPolicy": ({ inputs }) => ({ id: String(inputs["arn"]), owner: acct }),
       "aws:sns/topicSubscription:TopicSubscription": ({ inputs, urn }) => {
         const a = `${String(inputs["topic"])}:${stableUuid(urn)}`;
         return { id: a, arn: a, pendingConfirmation: inputs["protocol"] === "email" };

@@ -1,3 +1,5 @@
+import { AUTOSCALING_RULES } from "./autoscaling";
+import { BOOT_RULES } from "./boot";
 import { COMPUTE_RULES } from "./compute";
 import { DATABASE_RULES } from "./database";
 import { MONITORING_RULES } from "./monitoring";
@@ -7,10 +9,20 @@ import type { AwsRule } from "./rule";
 
 export * from "./rule";
 export * from "./compute";
+export * from "./autoscaling";
+export * from "./boot";
 export * from "./database";
 export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
 
 /** Every rule the harness enforces by default. */
-export const AWS_RULES: readonly AwsRule[] = [...NAMING_RULES, ...NETWORK_RULES, ...COMPUTE_RULES, ...DATABASE_RULES, ...MONITORING_RULES];
+export const AWS_RULES: readonly AwsRule[] = [
+  ...NAMING_RULES,
+  ...NETWORK_RULES,
+  ...COMPUTE_RULES,
+  ...AUTOSCALING_RULES,
+  ...BOOT_RULES,
+  ...DATABASE_RULES,
+  ...MONITORING_RULES,
+];

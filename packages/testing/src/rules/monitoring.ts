@@ -156,4 +156,67 @@ export const alarmActions: AwsRule = resourceRule(
   },
 );
 
-export const MONITORING_RULES: readonly AwsRule[] = [alarmPeriod, alarmOperatorStatistic, alarmDimensions, alarmActions];
+/** EC2 publishes instance metrics every 5 minutes, or every minute with detailed monitoring (EC2 user guide, "Instance metrics"). */
+const EC2_BASIC_SECONDS = 300;
+
+/**
+ * Seconds between the datapoints of a metric, where the graph tells: EC2 metrics of an instance
+ * (its `monitoring`) or of an Auto Scaling group (its launch template's `monitoring.enabled`).
+ * Undefined where the graph does not say, or the namespace publishes every minute.
+ */
+function publishInterval(
+  namespace: unknown,
+  dimensions: Record<string, unknown> | undefined,
+  graph: StackGraph,
+): { seconds: number; why: string } | undefined {
+  if (namespace !== "AWS/EC2" || !dimensions) return undefined;
+  const instance = dimensions["InstanceId"] !== undefined ? graph.byId(dimensions["InstanceId"]) : undefined;
+  if (instance?.type === "aws:ec2/instance:Instance")
+    return instance.inputs["monitoring"] === true
+      ? undefined
+      : { seconds: EC2_BASIC_SECONDS, why: `instance ${instance.name} has basic monitoring` };
+  const groupName = dimensions["AutoScalingGroupName"];
+  if (groupName === undefined) return undefined;
+  const group = graph.ofType("aws:autoscaling/group:Group").find((g) => g.state["name"] === groupName);
+  const ref = group?.inputs["launchTemplate"] as { id?: unknown } | undefined;
+  const template = ref ? graph.byId(ref.id) : undefined;
+  if (!group || template?.type !== "aws:ec2/launchTemplate:LaunchTemplate") return undefined;
+  const detailed = (template.inputs["monitoring"] as { enabled?: unknown } | undefined)?.enabled === true;
+  return detailed
+    ? undefined
+    : { seconds: EC2_BASIC_SECONDS, why: `group ${group.name}'s launch template ${template.name} has basic monitoring` };
+}
+
+export const alarmPeriodResolution: AwsRule = resourceRule(
+  "cloudwatch-alarm-period-resolution",
+  "An alarm's period is at least its metric's publish interval: without detailed monitoring EC2 publishes every 5 minutes, and a 1-minute alarm on it sees no datapoint in most periods, so it can never fire (CloudWatch accepts it; EC2 user guide, \"Instance metrics\")",
+  [ALARM],
+  (a, graph) => {
+    const metrics = [
+      {
+        namespace: a.inputs["namespace"],
+        dimensions: a.inputs["dimensions"] as Record<string, unknown> | undefined,
+        period: num(a.inputs["period"]),
+      },
+      ...(
+        (a.inputs["metricQueries"] as
+          { metric?: { namespace?: unknown; dimensions?: Record<string, unknown>; period?: unknown } }[] | undefined) ?? []
+      )
+        .filter((q) => q.metric)
+        .map((q) => ({ namespace: q.metric!.namespace, dimensions: q.metric!.dimensions, period: num(q.metric!.period) })),
+    ];
+    return metrics.map((m) => {
+      const interval = publishInterval(m.namespace, m.dimensions, graph);
+      if (!interval || m.period === undefined || m.period >= interval.seconds) return undefined;
+      return `period ${m.period} s is shorter than ${String(m.namespace)}'s ${interval.seconds} s publish interval (${interval.why}): the alarm sees no datapoint in most periods and never fires. Use a period of ${interval.seconds} s or turn on detailed monitoring.`;
+    });
+  },
+);
+
+export const MONITORING_RULES: readonly AwsRule[] = [
+  alarmPeriod,
+  alarmPeriodResolution,
+  alarmOperatorStatistic,
+  alarmDimensions,
+  alarmActions,
+];
