@@ -2,12 +2,12 @@
 # Wait for the newest instance refresh of an Auto Scaling group to end, and fail when it
 # did not succeed. `pulumi up` returns once the group points at the new launch template
 # version; the refresh that change starts replaces the servers afterwards, and the deploy
-# job must not report success for servers that were rolled back.
+# job must not report success for servers that never came up.
 #
 #   scripts/wait-for-refresh.sh <auto-scaling-group-name> [timeout-seconds]
 #
-# Exit 0: the refresh succeeded, or there is none. Exit 1: it failed, was cancelled or
-# rolled back, or it is still running after the timeout (default 3600 s). Needs the AWS CLI
+# Exit 0: the refresh succeeded, or there is none. Exit 1: it failed, was cancelled or rolled
+# back (a manual rollback), or it is still running after the timeout (default 3600 s). Needs the AWS CLI
 # and autoscaling:DescribeInstanceRefreshes; WAIT_FOR_REFRESH_INTERVAL sets the poll (15 s).
 set -euo pipefail
 group=${1:?usage: wait-for-refresh.sh <auto-scaling-group-name> [timeout-seconds]}
@@ -32,7 +32,7 @@ while :; do
       echo "wait-for-refresh: refresh $id of $group is $status (${percent:-0} % done)"
       ;;
     *)
-      echo "::error::instance refresh $id of $group ended $status: ${reason:-no reason given}. The servers run the previous launch template version if it rolled back; see the group's activity history."
+      echo "::error::instance refresh $id of $group ended $status: ${reason:-no reason given}. The old servers keep serving; see the group's activity history, and deploy the previous version to undo the change."
       exit 1
       ;;
   esac

@@ -53,7 +53,7 @@ for (const stack of STACKS) {
       assert.deepEqual(inService.inputs["dimensions"], { AutoScalingGroupName: g.get(GROUP, "web-servers").state["name"] });
     });
 
-    it("rolls an instance refresh back on the target group's unhealthy-hosts and server-5XX alarms", async () => {
+    it("stops an instance refresh on the target group's unhealthy-hosts and server-5XX alarms", async () => {
       const g = await stackGraph(stack);
       const refresh = g.get(GROUP, "web-servers").inputs["instanceRefresh"] as {
         preferences: { alarmSpecification: { alarms: string[] } };

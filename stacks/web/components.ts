@@ -17,7 +17,7 @@ export type Component = keyof typeof COMPONENT_NAMES;
 
 /**
  * Stand-ins for values that are outputs of other components when the program runs: only their
- * count matters to the resolvers (one subnet per AZ, one id per server or replica).
+ * count matters to the resolvers (one subnet per AZ, one identifier per replica).
  */
 const placeholders = (kind: string, count: number) => [...Array(count).keys()].map((i) => `${kind}-placeholder-${i}`);
 
@@ -206,7 +206,7 @@ const ROUTES: Readonly<Record<Component, Routes>> = {
     secretRecoveryWindowDays: "protectStatefulResources",
   },
   monitoring: {
-    instanceIds: "webServerCount",
+    minServers: "webServerCount",
     replicaIdentifiers: "dbReplicaCount",
     emails: "alarmEmails",
     thresholds: (_s, problem) => {

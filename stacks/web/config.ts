@@ -294,7 +294,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: "Most servers the Auto Scaling group scales out to under load (default: twice webServerCount).",
   },
   requestsPerTarget: {
-    schema: z.preprocess(fromString(Number), z.number().gt(0).max(1_000_000)),
+    schema: z.preprocess(numberish, z.number().gt(0).max(1_000_000)),
     expects: "a number of requests per server per minute above 0",
     fix: "Use e.g. 1000; measure what one server sustains at your response time.",
     doc: "Requests per server per minute the scaling policy holds the group at (ALB RequestCountPerTarget).",
@@ -498,19 +498,19 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return ranked.length && ranked[0].d <= Math.max(2, Math.floor(word.length / 3)) ? ranked[0].c : undefined;
 }
 
+/** Keys that no longer exist, and what replaced them: a stack file that still sets one fails with this. */
+export const REMOVED: Readonly<Record<string, { why: string; fix: string }>> = {
+  rollServers: {
+    why: "the web servers are an Auto Scaling group, and a new image or boot script rolls through an instance refresh on the next pulumi up (new servers first, at full capacity; a refresh whose servers fail stops and fails the deploy)",
+    fix: `Remove ${PROJECT}:rollServers: run pulumi config rm ${PROJECT}:rollServers.`,
+  },
+};
+
 /**
  * Read a stack's config (as Pulumi hands it over: `namespace:key` → string)
  * into typed settings. Every problem is reported at once, each naming the key,
  * the value given and the fix.
  */
-/** Keys that no longer exist, and what replaced them: a stack file that still sets one fails with this. */
-export const REMOVED: Readonly<Record<string, { why: string; fix: string }>> = {
-  rollServers: {
-    why: "the web servers are an Auto Scaling group, and a new image or boot script rolls through an instance refresh on the next pulumi up (new servers first, at full capacity, rolled back if they fail)",
-    fix: `Remove ${PROJECT}:rollServers: run pulumi config rm ${PROJECT}:rollServers.`,
-  },
-};
-
 export function loadSettings(stack: string, config: Readonly<Record<string, string>>): Settings {
   const p = new Problems(`stack "${stack}" config`);
   const values: Record<string, unknown> = {};

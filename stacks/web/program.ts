@@ -24,16 +24,16 @@ export function webStack(settings?: Settings) {
     flowLogs: { ...args.network.flowLogs, kmsKeyArn: logKey?.arn },
   });
 
-  // The instance refresh rolls back on two of the monitoring alarms, which watch the target
-  // group and not the servers' group, so they can exist before it: their names are filled in
-  // once Monitoring has created them.
-  const [rollbackAlarmNames, setRollbackAlarmNames] = pulumi.deferredOutput<string[]>();
+  // The instance refresh stops on two of the monitoring alarms, which watch the target group
+  // and not the servers' group, so they can exist before it: their names are filled in once
+  // Monitoring has created them.
+  const [refreshAlarmNames, setRefreshAlarmNames] = pulumi.deferredOutput<string[]>();
   const web = new WebTier(COMPONENT_NAMES.web, {
     ...args.web,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
     privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
-    refreshRollbackAlarmNames: rollbackAlarmNames,
+    refreshAlarmNames,
     // The boot script installs packages through the NAT: no server starts before that path exists.
     serversDependOn: network.privateEgress,
   });
@@ -56,7 +56,7 @@ export function webStack(settings?: Settings) {
     primaryIdentifier: db.identifiers.primary,
     replicaIdentifiers: db.identifiers.replicas,
   });
-  setRollbackAlarmNames(pulumi.all(monitoring.rollbackAlarms.map((a) => a.name)));
+  setRefreshAlarmNames(pulumi.all(monitoring.refreshAlarms.map((a) => a.name)));
 
   return {
     url: web.url,

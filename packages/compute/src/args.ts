@@ -55,7 +55,7 @@ export interface WebTierArgs {
   readonly vpcId: pulumi.Input<string>;
   /** Public subnets for the load balancer, one per AZ, at least 2. */
   readonly publicSubnetIds: pulumi.Input<string>[];
-  /** Private subnets for the web servers, ordered by AZ; servers are spread over them in order. */
+  /** Private subnets for the web servers, one per AZ: the Auto Scaling group balances its servers over them. */
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** HTTPS: a domain in a hosted zone, or an existing certificate. Exactly one. */
   readonly tls: TlsArgs;
@@ -103,12 +103,13 @@ export interface WebTierArgs {
    */
   readonly requestsPerTarget?: number;
   /**
-   * Names of CloudWatch alarms that roll an instance refresh back when they fire, e.g. the
-   * target group's unhealthy-host and server-5XX alarms of `@web-infra/monitoring`.
+   * Names of CloudWatch alarms that stop an instance refresh when they fire, e.g. the target
+   * group's unhealthy-host and server-5XX alarms of `@web-infra/monitoring` (`refreshAlarms`):
+   * the old servers keep serving and the refresh is reported as failed.
    *
-   * @default - none: a refresh still rolls back when it fails on its own
+   * @default - none: a refresh still stops when its new servers fail their health checks
    */
-  readonly refreshRollbackAlarmNames?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly refreshAlarmNames?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Resources the servers must not boot before: what gives the private subnets their route
    * to the internet (`network.privateEgress`). The boot script installs packages, and on a

@@ -20,13 +20,18 @@ export const BOOT = { healthCheckGracePeriodSeconds: 300, instanceWarmupSeconds:
  * The instance refresh every launch template change starts: new servers first (up to twice
  * the capacity), old ones go only once the new ones pass their health checks, so serving
  * capacity never drops below the desired count; servers already on the new version are
- * kept; a failed refresh, or one of the rollback alarms, puts the previous version back.
+ * kept. A refresh whose new servers fail, or that trips one of `refreshAlarmNames`, stops
+ * with the old servers still serving, and the deploy job fails (scripts/wait-for-refresh.sh).
+ *
+ * No automatic rollback: the provider points the group at the new version before it starts
+ * the refresh, so AWS would "roll back" to that same version and relaunch the failing servers
+ * (hashicorp/terraform-provider-aws#34189; its fix, #39007, was closed unmerged).
  */
 export const REFRESH_PREFERENCES = {
   minHealthyPercentage: 100,
   maxHealthyPercentage: 200,
   skipMatching: true,
-  autoRollback: true,
+  autoRollback: false,
   instanceWarmup: String(BOOT.instanceWarmupSeconds),
 } as const;
 
@@ -63,8 +68,12 @@ export interface Servers {
   readonly scalingPolicy: aws.autoscaling.Policy;
 }
 
-/** The image: the newest Amazon Linux 2023 for the architecture, or the pinned one, checked against the instance type. */
-function image(scope: pulumi.Resource, name: string, cfg: Resolved): pulumi.Output<string> {
+/**
+ * The image: the newest Amazon Linux 2023 for the architecture, or the pinned one, checked against the
+ * instance type; with its root device name, which the root volume's mapping must use (a pinned image may
+ * not call it /dev/xvda, and a mapping under another name adds a disk instead of sizing the root).
+ */
+function image(scope: pulumi.Resource, name: string, cfg: Resolved): pulumi.Output<{ id: string; rootDeviceName: string }> {
   const found = aws.ec2.getAmiOutput(
     cfg.amiId
       ? { mostRecent: true, filters: [{ name: "image-id", values: [cfg.amiId] }] }
@@ -79,13 +88,13 @@ function image(scope: pulumi.Resource, name: string, cfg: Resolved): pulumi.Outp
         },
     { parent: scope },
   );
-  return pulumi.all([found.id, found.architecture]).apply(([id, arch]) => {
+  return pulumi.all([found.id, found.architecture, found.rootDeviceName]).apply(([id, arch, rootDeviceName]) => {
     if (arch !== cfg.architecture) {
       throw new Error(
         `web-infra:compute:WebTier "${name}": amiId ${id} is ${arch} but instanceType ${cfg.instanceType} is ${cfg.architecture}; pin an ${cfg.architecture} image or change the instance type`,
       );
     }
-    return id;
+    return { id, rootDeviceName };
   });
 }
 
@@ -126,12 +135,13 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
       ? pulumi.output(args.userData)
       : s.region.apply((r) => renderUserData({ appPort: cfg.appPort, parameters: args.pageParameters, region: r }));
   const serverTags = pulumi.output(withName(tags, `${name}-server`));
+  const ami = image(scope, name, cfg);
 
   const launchTemplate = new aws.ec2.LaunchTemplate(
     `${name}-server`,
     {
       description: `Web servers of ${name}`,
-      imageId: image(scope, name, cfg),
+      imageId: ami.id,
       instanceType: cfg.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       // A launch template sets the public IP per network interface; its security groups then go there too.
@@ -139,10 +149,9 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
         { deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [s.securityGroupId], deleteOnTermination: "true" },
       ],
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      // Amazon Linux 2023's root device.
       blockDeviceMappings: [
         {
-          deviceName: "/dev/xvda",
+          deviceName: ami.rootDeviceName,
           ebs: { volumeType: "gp3", volumeSize: cfg.rootVolumeSizeGiB, encrypted: "true", deleteOnTermination: "true" },
         },
       ],
@@ -172,7 +181,8 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
       healthCheckType: "ELB",
       healthCheckGracePeriod: BOOT.healthCheckGracePeriodSeconds,
       defaultInstanceWarmup: BOOT.instanceWarmupSeconds,
-      // Replaces a Spot-style rebalance recommendation or an impaired instance before it is gone.
+      // Acts on Spot instances only (a replacement before the interruption notice): none today, but a team
+      // that adds Spot through a mixed instances policy keeps its capacity.
       capacityRebalance: true,
       enabledMetrics: [...GROUP_METRICS],
       metricsGranularity: "1Minute",
@@ -183,9 +193,10 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
         strategy: "Rolling",
         preferences: {
           ...REFRESH_PREFERENCES,
-          alarmSpecification: args.refreshRollbackAlarmNames === undefined ? undefined : { alarms: args.refreshRollbackAlarmNames },
+          alarmSpecification: args.refreshAlarmNames === undefined ? undefined : { alarms: args.refreshAlarmNames },
         },
       },
+      // The launch template tags the instances and volumes; these tag the group itself.
       tags: serverTags.apply((t) => Object.entries(t).map(([key, value]) => ({ key, value, propagateAtLaunch: false }))),
     },
     // The scaling policy owns the desired capacity once the group exists; a later `pulumi up` must not reset it.

@@ -97,9 +97,9 @@ export function renderNginxSite(args: Pick<UserDataArgs, "appPort">): string {
 
 /**
  * How long the boot script keeps retrying a package install, in seconds, and the longest pause
- * between attempts. On a first `pulumi up` a server can boot before its subnet's route to the
- * internet (route table association, NAT gateway route) or its group's egress rule exists; they
- * usually follow within a few minutes.
+ * between attempts. The web tier's servers wait for their route out (`serversDependOn`), so this
+ * covers what ordering cannot: a repository or NAT gateway that fails for a moment, and a program
+ * that reuses the boot script without that dependency.
  */
 export const PACKAGE_INSTALL_RETRY = { deadlineSeconds: 600, firstPauseSeconds: 5, maxPauseSeconds: 60 } as const;
 
@@ -114,8 +114,8 @@ export const PACKAGE_INSTALL_RETRY = { deadlineSeconds: 600, firstPauseSeconds: 
  */
 export function renderInstallFunctions(): string {
   const r = PACKAGE_INSTALL_RETRY;
-  return `# Package installs retry until a deadline: on a first deployment the subnet's route out (NAT
-# gateway, route table) or the security group's egress rule may not exist yet when the server boots.
+  return `# Package installs retry until a deadline: a repository or the NAT gateway may fail for a moment,
+# and a server started without waiting for its route out may boot before that route exists.
 boot_log() {
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) web-infra-boot: $*" >&2
   logger -t web-infra-boot -- "$*" 2>/dev/null || true

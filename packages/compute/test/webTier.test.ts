@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { ValidationError } from "@web-infra/core";
 import * as aws from "@pulumi/aws";
-import { diffRuns, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
-import { GROUP_METRICS, renderPageScript, renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
+import { AmiRecord, DEFAULT_AMIS, diffRuns, registeredBefore, runProgram, RunResult } from "@web-infra/testing";
+import { renderPageScript, renderUserData, SSL_POLICY, unsafePageParameters, WebTier, WebTierArgs } from "../src";
 
 const DOMAIN_TLS = { domainName: "www.example.com", hostedZoneId: "Z0123456789EXAMPLE" };
 const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -22,7 +22,11 @@ type Extra = Partial<WebTierArgs>;
  * The web tier on the smallest network the harness accepts: a VPC and one public
  * and one private subnet per AZ (the Network component has its own tests).
  */
-function run(extra: Extra = {}, net: { azCount?: number; enableIpv6?: boolean } = {}): Promise<RunResult> {
+function run(
+  extra: Extra = {},
+  net: { azCount?: number; enableIpv6?: boolean } = {},
+  amis: readonly AmiRecord[] = DEFAULT_AMIS,
+): Promise<RunResult> {
   return runProgram(
     () => {
       const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: net.enableIpv6 || undefined });
@@ -48,7 +52,7 @@ function run(extra: Extra = {}, net: { azCount?: number; enableIpv6?: boolean } 
       });
       return { url: web.url, dns: web.albDnsName };
     },
-    { stack: "test" },
+    { stack: "test", amis },
   );
 }
 
@@ -265,7 +269,17 @@ describe("WebTier", () => {
       assert.equal(group.inputs["healthCheckGracePeriod"], 300);
       assert.equal(group.inputs["defaultInstanceWarmup"], 120);
       assert.equal(group.inputs["capacityRebalance"], true);
-      assert.deepEqual(group.inputs["enabledMetrics"], [...GROUP_METRICS]);
+      // The in-service alarm and the dashboard read these.
+      assert.deepEqual(group.inputs["enabledMetrics"], [
+        "GroupMinSize",
+        "GroupMaxSize",
+        "GroupDesiredCapacity",
+        "GroupInServiceInstances",
+        "GroupPendingInstances",
+        "GroupStandbyInstances",
+        "GroupTerminatingInstances",
+        "GroupTotalInstances",
+      ]);
       assert.equal(group.inputs["metricsGranularity"], "1Minute");
       // `pulumi up` waits until that many servers pass the ALB's health check.
       assert.equal(group.inputs["minElbCapacity"], 2);
@@ -281,14 +295,15 @@ describe("WebTier", () => {
       assert.ok(group.dependencies.includes(g.get(EGRESS, "web-servers-to-internet-443").urn));
     });
 
-    it("rolls every launch template change through an instance refresh: new servers first, matching ones kept, rolled back on failure", () => {
+    it("rolls every launch template change through an instance refresh: new servers first, matching ones kept, no self-defeating rollback", () => {
       assert.deepEqual(g.get(GROUP, "web-servers").inputs["instanceRefresh"], {
         strategy: "Rolling",
         preferences: {
           minHealthyPercentage: 100,
           maxHealthyPercentage: 200,
           skipMatching: true,
-          autoRollback: true,
+          // The provider moves the group to the new version first: AWS's rollback would relaunch it (#34189).
+          autoRollback: false,
           instanceWarmup: "120",
         },
       });
@@ -500,6 +515,23 @@ describe("WebTier", () => {
       assert.deepEqual(lookup?.inputs["filters"], [{ name: "image-id", values: ["ami-05b4ded3ceb71e470"] }]);
     });
 
+    it("sizes and encrypts the pinned image's own root device, whatever it is called", async () => {
+      const image: AmiRecord = {
+        id: "ami-0123456789abcdef0",
+        name: "team-app-2026.12.05",
+        architecture: "arm64",
+        ownerId: "123456789012",
+        creationDate: "2026-12-05T00:00:00.000Z",
+        rootDeviceName: "/dev/sda1",
+      };
+      const g = await run({ amiId: image.id }, {}, [...DEFAULT_AMIS, image]);
+      const mappings = g.get(TEMPLATE, "web-server").inputs["blockDeviceMappings"] as { deviceName: string; ebs: { encrypted: string } }[];
+      assert.deepEqual(
+        mappings.map((m) => [m.deviceName, m.ebs.encrypted]),
+        [["/dev/sda1", "true"]],
+      );
+    });
+
     it("fails when a pinned image's architecture does not match the instance type", async () => {
       await assert.rejects(
         run({ amiId: "ami-0a7d80731ae1b2435", instanceType: "t4g.small" }),
@@ -521,8 +553,8 @@ describe("WebTier", () => {
       assert.deepEqual(diffRuns(before, after).find((c) => c.type === GROUP)?.changed, ["launchTemplate"]);
     });
 
-    it("takes the instance refresh's rollback alarms by name", async () => {
-      const g = await run({ refreshRollbackAlarmNames: ["web-unhealthy", "web-5xx"] });
+    it("takes the alarms that stop an instance refresh by name", async () => {
+      const g = await run({ refreshAlarmNames: ["web-unhealthy", "web-5xx"] });
       const preferences = (g.get(GROUP, "web-servers").inputs["instanceRefresh"] as { preferences: Record<string, unknown> }).preferences;
       assert.deepEqual(preferences["alarmSpecification"], { alarms: ["web-unhealthy", "web-5xx"] });
     });
@@ -547,12 +579,6 @@ describe("WebTier", () => {
 
   describe("user data", () => {
     const script = renderUserData({ appPort: 8080, parameters: { "Writes to": "/web-infra/dev/db/writer-endpoint" }, region: "us-east-1" });
-
-    /** The boot script of every server: an instance's `userData`, or (Auto Scaling) its launch template's, base64. */
-    const bootScripts = (g: RunResult): string[] => [
-      ...g.ofType(INSTANCE).map((s) => String(s.inputs["userData"])),
-      ...g.ofType("aws:ec2/launchTemplate:LaunchTemplate").map((t) => Buffer.from(String(t.inputs["userData"]), "base64").toString("utf8")),
-    ];
 
     it("serves a page naming the instance and AZ read through IMDSv2, and /healthz on the app port", () => {
       assert.match(script, /^#!\/bin\/bash\n/);
@@ -596,9 +622,7 @@ describe("WebTier", () => {
     it("runs a given boot script instead of the page, on every server", async () => {
       const boot = "#!/bin/bash\nsystemctl enable --now web-infra-app\n";
       const g = await run({ userData: boot, amiId: "ami-05b4ded3ceb71e470", instanceType: "m7g.large" });
-      const scripts = bootScripts(g);
-      assert.ok(scripts.length > 0, "no instance or launch template was registered");
-      for (const s of scripts) assert.equal(s, boot);
+      assert.equal(bootScriptOf(g.get(TEMPLATE, "web-server")), boot);
     });
 
     it("fails when userData is over EC2's 16 KiB", async () => {

@@ -29,6 +29,10 @@ export interface AlarmSpec {
   readonly description: string;
   /** Seconds per datapoint: at least the metric's publish interval. */
   readonly period: number;
+  /** Datapoints that must all breach: `evaluationMinutes` in whole periods, at least one. */
+  readonly evaluationPeriods: number;
+  /** Stops an instance refresh of the web servers when it fires (the web tier's `refreshAlarmNames`). */
+  readonly gatesRefresh?: boolean;
 }
 
 /** What the alarms are about: counts are known up front, identifiers may be outputs. */
@@ -69,14 +73,17 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
   const m = t.evaluationMinutes;
   const window = `in ${m} consecutive minute${m === 1 ? "" : "s"}`;
   const spec = (
-    s: Omit<AlarmSpec, "description" | "period"> & { period?: number; what: string; shown: string; action: string },
+    s: Omit<AlarmSpec, "description" | "period" | "evaluationPeriods"> & { period?: number; what: string; shown: string; action: string },
   ): AlarmSpec => {
     const { what, shown, action, ...rest } = s;
     const period = s.period ?? PERIOD;
-    const span = period === PERIOD ? window : `in ${Math.max(1, Math.ceil((m * 60) / period))} consecutive period(s) of ${period} s`;
+    // The same span for every alarm, in whole periods of its metric: 3 minutes are one 5-minute datapoint.
+    const evaluationPeriods = Math.max(1, Math.ceil((m * 60) / period));
+    const span = period === PERIOD ? window : `in ${evaluationPeriods} consecutive period(s) of ${period} s`;
     return {
       ...rest,
       period,
+      evaluationPeriods,
       description:
         `${name}: ${what} ${OPERATOR_TEXT[s.comparisonOperator]} ${shown} ` +
         `(${s.metricName} ${s.statistic ?? s.extendedStatistic} per ${period} s) ${span}. ${action}`,
@@ -112,6 +119,7 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       threshold: t.target5xxPerMinute,
       // Published only for minutes in which a server returned a 5XX: no data means no errors.
       treatMissingData: "notBreaching",
+      gatesRefresh: true,
       what: "the web servers returned 5XX responses",
       shown: `${t.target5xxPerMinute} per minute`,
       action:
@@ -128,10 +136,11 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
       // Silence means the target group reports nothing at all; the healthy-hosts alarm treats that as breaching,
       // so this one stays quiet instead of paging twice for one cause.
       treatMissingData: "notBreaching",
+      gatesRefresh: true,
       what: "unhealthy web servers were",
       shown: "1",
       action:
-        "A server fails its /healthz check and is out of rotation. The Auto Scaling group replaces it by itself (ELB health checks); if this persists or repeats, the new servers fail too: check the latest image or boot script (an instance refresh rolls back on this alarm) and nginx over SSM Session Manager.",
+        "A server fails its /healthz check and is out of rotation. The Auto Scaling group replaces it by itself (ELB health checks); if this persists or repeats, the new servers fail too: check the latest image or boot script (an instance refresh stops on this alarm; deploy the previous version to undo it) and nginx over SSM Session Manager.",
     }),
     spec({
       name: `${name}-alb-healthy-hosts`,

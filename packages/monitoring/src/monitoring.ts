@@ -47,10 +47,11 @@ export interface MonitoringArgs {
   readonly thresholds?: Partial<Thresholds>;
   /**
    * KMS key (id, ARN or alias) that encrypts the alarm topic. Its key policy must let
-   * `cloudwatch.amazonaws.com` use `kms:GenerateDataKey*` and `kms:Decrypt`, or no alarm
-   * reaches the topic; `alias/aws/sns` (the AWS managed key) cannot, and is refused.
+   * `cloudwatch.amazonaws.com` and `events.amazonaws.com` use `kms:GenerateDataKey*` and
+   * `kms:Decrypt`, or no alarm (or refresh event) reaches the topic; `alias/aws/sns` (the AWS
+   * managed key) cannot, and is refused.
    *
-   * @default - a customer-managed key created for the topic, rotated yearly, that CloudWatch alarms of this account may use
+   * @default - a customer-managed key created for the topic, rotated yearly, that CloudWatch alarms and EventBridge rules of this account may use
    */
   readonly snsKmsKeyId?: pulumi.Input<string>;
   /**
@@ -143,7 +144,7 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
       "snsKmsKeyId",
       "must be a customer-managed key that cloudwatch.amazonaws.com may use: CloudWatch cannot publish to a topic encrypted with the AWS managed key alias/aws/sns, so every notification would be dropped",
       args.snsKmsKeyId,
-      "Leave snsKmsKeyId unset to have a key created, or grant cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt on your key.",
+      "Leave snsKmsKeyId unset to have a key created, or grant cloudwatch.amazonaws.com and events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt on your key.",
     );
   }
 
@@ -186,9 +187,9 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly dashboard?: aws.cloudwatch.Dashboard;
   /**
    * The target group's unhealthy-hosts and server-5XX alarms: give their names to the web
-   * tier's `refreshRollbackAlarmNames`, so an instance refresh that trips them rolls back.
+   * tier's `refreshAlarmNames`, so an instance refresh that trips them stops.
    */
-  public readonly rollbackAlarms: aws.cloudwatch.MetricAlarm[];
+  public readonly refreshAlarms: aws.cloudwatch.MetricAlarm[];
   /** EventBridge rule sending the group's failed, cancelled and rolled-back instance refreshes to the topic. */
   public readonly refreshEvents: aws.cloudwatch.EventRule;
   /** The thresholds in effect: defaults merged with the overrides. */
@@ -226,10 +227,7 @@ export class Monitoring extends pulumi.ComponentResource {
         new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent),
     );
 
-    const minutes = cfg.thresholds.evaluationMinutes;
     this.alarms = cfg.alarms.map((a) => {
-      // The same span for every alarm, in whole periods of its metric: 3 minutes are one 5-minute datapoint.
-      const evaluations = Math.max(1, Math.ceil((minutes * 60) / a.period));
       return {
         name: a.name,
         resource: new aws.cloudwatch.MetricAlarm(
@@ -246,9 +244,9 @@ export class Monitoring extends pulumi.ComponentResource {
             comparisonOperator: a.comparisonOperator,
             threshold: a.threshold,
             period: a.period,
-            evaluationPeriods: evaluations,
+            evaluationPeriods: a.evaluationPeriods,
             // Every datapoint of the window must breach: one bad minute never pages.
-            datapointsToAlarm: evaluations,
+            datapointsToAlarm: a.evaluationPeriods,
             treatMissingData: a.treatMissingData,
             actionsEnabled: true,
             alarmActions: [this.topic.arn],
@@ -259,10 +257,15 @@ export class Monitoring extends pulumi.ComponentResource {
         ),
       };
     });
-    this.rollbackAlarms = this.alarms
-      .filter((a) => a.name === `${name}-alb-unhealthy-hosts` || a.name === `${name}-alb-target-5xx`)
-      .map((a) => a.resource);
-    this.refreshEvents = this.refreshEventRule(name, args.autoScalingGroupName, partition, region, tags);
+    this.refreshAlarms = this.alarms.filter((_, i) => cfg.alarms[i]!.gatesRefresh).map((a) => a.resource);
+    this.refreshEvents = this.refreshEventRule(name, args.autoScalingGroupName, tags);
+    const topicPolicy = this.topicPolicy(name, this.refreshEvents, partition, region);
+    new aws.cloudwatch.EventTarget(
+      `${name}-refresh`,
+      { rule: this.refreshEvents.name, arn: this.topic.arn },
+      // A target added before the topic policy would have its first events refused.
+      { ...parent, dependsOn: [topicPolicy] },
+    );
     this.alarmArns = pulumi.all(this.alarms.map((a) => a.resource.arn));
 
     if (cfg.dashboard) {
@@ -288,19 +291,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
   /**
    * Instance refresh outcomes that need a person: the refresh failed, was cancelled, or rolled
-   * back (a rollback alarm fired or new servers failed their checks), as EventBridge reports them
-   * (Auto Scaling user guide, "Instance refresh example events and patterns"). The topic policy
-   * lets exactly this rule publish; the key policy lets EventBridge encrypt for the topic.
+   * back, as EventBridge reports them (Auto Scaling user guide, "Instance refresh example events
+   * and patterns"). Its target is added once the topic policy lets it publish.
    */
-  private refreshEventRule(
-    name: string,
-    groupName: pulumi.Input<string>,
-    partition: pulumi.Output<string>,
-    region: pulumi.Output<string>,
-    tags: MonitoringArgs["tags"],
-  ): aws.cloudwatch.EventRule {
-    const parent = { parent: this };
-    const rule = new aws.cloudwatch.EventRule(
+  private refreshEventRule(name: string, groupName: pulumi.Input<string>, tags: MonitoringArgs["tags"]): aws.cloudwatch.EventRule {
+    return new aws.cloudwatch.EventRule(
       `${name}-refresh`,
       {
         description: `Instance refreshes of the web servers that failed, were cancelled or rolled back (${pulumi.getStack()})`,
@@ -311,10 +306,24 @@ export class Monitoring extends pulumi.ComponentResource {
         }),
         tags: withName(tags, `${name}-refresh`),
       },
-      parent,
+      { parent: this },
     );
+  }
+
+  /**
+   * Who may publish to the topic: CloudWatch alarms of this account and region, and the refresh
+   * event rule by its ARN. It replaces the topic's default policy, so the account's own
+   * management statement is repeated here.
+   */
+  private topicPolicy(
+    name: string,
+    refreshRule: aws.cloudwatch.EventRule,
+    partition: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+  ): aws.sns.TopicPolicy {
+    const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const policy = new aws.sns.TopicPolicy(
+    return new aws.sns.TopicPolicy(
       `${name}-alarms`,
       {
         arn: this.topic.arn,
@@ -352,7 +361,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 actions: ["SNS:Publish"],
                 resources: [this.topic.arn],
                 principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-                conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [rule.arn] }],
+                conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [refreshRule.arn] }],
               },
             ],
           },
@@ -361,13 +370,6 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-refresh`,
-      { rule: rule.name, arn: this.topic.arn },
-      // A target added before the topic policy would have its first events refused.
-      { ...parent, dependsOn: [policy] },
-    );
-    return rule;
   }
 
   /**

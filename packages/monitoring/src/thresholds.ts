@@ -4,8 +4,9 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
 /**
- * When each alarm fires. Every alarm looks at one-minute datapoints and fires when
- * `evaluationMinutes` consecutive minutes breach, so a single bad minute never pages.
+ * When each alarm fires. Every alarm looks at one-minute datapoints (five-minute ones for the
+ * servers' CPU without detailed monitoring) and fires when every datapoint of `evaluationMinutes`
+ * breaches, so a single bad minute never pages.
  */
 export interface Thresholds {
   /**
@@ -36,7 +37,7 @@ export interface Thresholds {
    */
   readonly rejectedConnectionsPerMinute: number;
   /**
-   * Average CPU of each web server in percent (CPUUtilization); fires above it.
+   * Average CPU of the web servers' Auto Scaling group in percent (CPUUtilization); fires above it.
    *
    * @default 80 - burstable t4g instances run out of CPU credits when held above their baseline; 80 % for minutes leaves no headroom for a peer's traffic
    */
@@ -72,8 +73,9 @@ export interface Thresholds {
    */
   readonly replicaLagSeconds: number;
   /**
-   * Consecutive one-minute datapoints that must breach before an alarm fires (and that must
-   * recover before it clears): an integer from 1 to 60.
+   * Minutes of consecutive datapoints that must breach before an alarm fires (and that must
+   * recover before it clears), rounded up to whole periods of a metric published less often:
+   * an integer from 1 to 60.
    *
    * @default 3 - long enough to ride out a one-minute blip or a server restart, short enough to page within 3 minutes
    */

@@ -73,7 +73,12 @@ function run(
       replicaIdentifiers: replicas.map((r) => r.identifier),
       ...extra,
     });
-    return { alarms: mon.alarms.map((a) => a.name), topicArn: mon.topicArn, ...(mon.dashboardUrl ? { url: mon.dashboardUrl } : {}) };
+    return {
+      alarms: mon.alarms.map((a) => a.name),
+      refreshAlarms: mon.refreshAlarms.map((a) => a.name),
+      topicArn: mon.topicArn,
+      ...(mon.dashboardUrl ? { url: mon.dashboardUrl } : {}),
+    };
   }, options);
 }
 
@@ -201,6 +206,13 @@ describe("Monitoring", () => {
         assert.ok(["breaching", "notBreaching", "missing"].includes(String(i["treatMissingData"])), a.name);
         assert.ok(String(i["alarmDescription"]).length <= 1024, a.name);
       }
+    });
+
+    it("offers the target group's unhealthy-hosts and server-5XX alarms as the ones that stop an instance refresh", () => {
+      assert.deepEqual(g.outputs["refreshAlarms"], [
+        alarm("mon-alb-target-5xx").state["name"],
+        alarm("mon-alb-unhealthy-hosts").state["name"],
+      ]);
     });
 
     it("sends every alarm to the topic only: the group replaces failed servers, so no EC2 recover action is left", () => {
@@ -399,7 +411,7 @@ describe("Monitoring", () => {
       assert.match(d("mon-alb-response-time-p95"), /above 1 s \(TargetResponseTime p95 per 60 s\)/);
       assert.match(
         d("mon-alb-unhealthy-hosts"),
-        /The Auto Scaling group replaces it by itself .*instance refresh rolls back on this alarm/,
+        /The Auto Scaling group replaces it by itself .*instance refresh stops on this alarm; deploy the previous version to undo it/,
       );
       assert.match(d("mon-servers-in-service"), /below its minimum of 2 .*activity history/);
       assert.match(d("mon-db-primary-free-storage"), /below 5 GiB \(5368709120 bytes\)/);

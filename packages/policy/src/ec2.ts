@@ -1,11 +1,16 @@
 import { gunzipSync } from "node:zlib";
 import type { PolicyResource } from "@pulumi/policy";
 import {
+  arr,
   BaselinePolicy,
   byRef,
+  Finding,
   launchTemplateOf,
   launchTemplateRefs,
+  nonEmpty,
+  obj,
   ofType,
+  Props,
   resourcePolicy,
   routeTableOf,
   routesOf,
@@ -14,16 +19,10 @@ import {
 import { allProtocols, coversPort, isWorld, SgRule, stackRules } from "./securityGroups";
 import { ANY_IPV4, T } from "./types";
 
-type Props = Record<string, unknown>;
-type Finding = { urn?: string; message: string };
-
-const obj = (v: unknown): Props => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Props) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** Launch template booleans are strings ("true"/"false") in @pulumi/aws v7. */
 const isTrue = (v: unknown) => v === true || v === "true";
 const isFalse = (v: unknown) => v === false || v === "false";
 const shown = (v: unknown) => (typeof v === "string" ? `"${v}"` : String(v));
-const nonEmpty = (v: unknown): v is string => typeof v === "string" && v !== "";
 const isInstance = (type: string) => (T.INSTANCE as readonly string[]).includes(type);
 
 /** The ports EC2.19 (and EC2.13/14/53/54, CKV_AWS_24/25/277) must never open to the internet. */

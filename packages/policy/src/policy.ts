@@ -126,6 +126,15 @@ export function byRef(resources: readonly PolicyResource[], ref: unknown): Polic
 
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== "";
 
+/** A resource's properties, and one finding of a stack policy. */
+export type Props = Record<string, unknown>;
+export type Finding = { urn?: string; message: string };
+/** A property that should be an object, or an empty one. */
+export const obj = (v: unknown): Props => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Props) : {});
+/** A property that should be a list, or an empty one. */
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const nonEmpty = (v: unknown): v is string => typeof v === "string" && v !== "";
+
 /**
  * The AZs of the resources `refs` point at (subnets, instances), one per reference; undefined
  * when one of them is not a resource of the stack (or has no AZ), so its AZ is unknown.

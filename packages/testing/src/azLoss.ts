@@ -1,4 +1,5 @@
 import type { CapturedResource, StackGraph } from "./graph";
+import { bootScriptDownloads, groupBootScript } from "./rules/boot";
 import { ATTACHMENT, LB } from "./rules/compute";
 import { routesOf, routeTableOf } from "./rules/network";
 
@@ -62,6 +63,16 @@ export function zonesUsed(graph: StackGraph): string[] {
  */
 export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
   const spofs: string[] = [];
+  // A subnet's way out: its default route, and through which NAT gateway (and AZ) when it is private.
+  const wayOut = (subnet: CapturedResource | undefined) => {
+    const table = subnet && routeTableOf(subnet, graph);
+    const route = table && routesOf(table, graph).find((r) => r.destination === "0.0.0.0/0");
+    if (!route) return undefined;
+    if (route.kind !== NAT) return { nat: undefined, up: true };
+    const nat = graph.byId(route.target) as CapturedResource;
+    const natAz = azOf(graph.byId(nat.inputs["subnetId"])) ?? "?";
+    return { nat, natAz, up: natAz !== az };
+  };
 
   // Web: instances registered with a target group, and Auto Scaling capacity (which refills in the other AZs).
   const attached = [
@@ -73,16 +84,6 @@ export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
     ),
   ];
   const asgs = graph.ofType(ASG);
-  const privateEgress = (subnet: CapturedResource | undefined): boolean => {
-    if (!subnet) return false;
-    const table = routeTableOf(subnet, graph);
-    const route = table && routesOf(table, graph).find((r) => r.destination === "0.0.0.0/0");
-    if (!route) return false;
-    // Straight to an internet gateway (a public subnet), or through a NAT gateway that must survive too.
-    if (route.kind !== NAT) return true;
-    const nat = graph.byId(route.target);
-    return azOf(graph.byId(nat?.inputs["subnetId"])) !== az;
-  };
   const groups = asgs.map((g) => {
     // A group is placed by subnets (vpcZoneIdentifiers) or, in the default VPC, by availabilityZones.
     const subnets = ((g.inputs["vpcZoneIdentifiers"] as unknown[] | undefined) ?? []).map((id) => graph.byId(id));
@@ -93,7 +94,12 @@ export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
     if (!zones.includes(az)) return { capacity, now: capacity, after: capacity };
     // Auto Scaling balances across its zones; at worst the lost zone held the larger share.
     const now = capacity - Math.ceil(capacity / zones.length);
-    const relaunchable = subnets.length ? subnets.some((sn) => azOf(sn) !== az && privateEgress(sn)) : zones.some((z) => z !== az);
+    // A server whose boot script downloads can only come up where its subnet still reaches the internet.
+    // A template outside the graph is assumed to download, as the web tier's does.
+    const script = groupBootScript(graph, g);
+    const downloads = script === undefined || bootScriptDownloads(script).length > 0;
+    const survivors = subnets.filter((sn) => azOf(sn) !== az);
+    const relaunchable = subnets.length ? survivors.some((sn) => !downloads || wayOut(sn)?.up === true) : zones.some((z) => z !== az);
     return { capacity, now, after: relaunchable ? capacity : now };
   });
   const attachedLeft = attached.filter((i) => azOf(i) !== az).length;
@@ -118,12 +124,8 @@ export function analyzeAzLoss(graph: StackGraph, az: string): AzLossResult {
     .ofType(SUBNET)
     .filter((s) => azOf(s) !== az)
     .flatMap((s) => {
-      const table = routeTableOf(s, graph);
-      const route = table && routesOf(table, graph).find((r) => r.destination === "0.0.0.0/0" && r.kind === NAT);
-      if (!route) return [];
-      const nat = graph.byId(route.target) as CapturedResource;
-      const natAz = azOf(graph.byId(nat.inputs["subnetId"])) ?? "?";
-      return [{ subnet: s.name, az: azOf(s) ?? "?", nat: nat.name, natAz, up: natAz !== az }];
+      const out = wayOut(s);
+      return out?.nat ? [{ subnet: s.name, az: azOf(s) ?? "?", nat: out.nat.name, natAz: out.natAz ?? "?", up: out.up }] : [];
     });
   for (const e of egress.filter((x) => !x.up))
     spofs.push(`egress: ${e.subnet} (${e.az}) reaches the internet only through ${e.nat} in ${az}`);

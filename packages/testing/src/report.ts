@@ -94,8 +94,8 @@ Object.assign(DESCRIBERS, {
     )}${
       refresh
         ? `, refresh ${String(p["minHealthyPercentage"] ?? 90)}–${String(p["maxHealthyPercentage"] ?? 100)} % healthy${p["skipMatching"] ? ", skip matching" : ""}${
-            p["autoRollback"] ? `, rollback${alarms.length ? ` on ${alarms.length} alarms` : ""}` : ""
-          }`
+            alarms.length ? `, stopped by ${alarms.length} alarms` : ""
+          }${p["autoRollback"] ? ", auto rollback" : ""}`
         : ""
     }`;
   },

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { analyzeAzLoss, analyzeEveryAz, RDS_FAILOVER, renderAzLoss, runProgram, RunResult, zonesUsed } from "../src";
 
 const ARM_AMI = "ami-05b4ded3ceb71e470";
@@ -19,6 +20,8 @@ interface Network {
   vpc: aws.ec2.Vpc;
   public: Record<Zone, aws.ec2.Subnet>;
   private: Record<Zone, aws.ec2.Subnet>;
+  /** The private subnets' associations and default routes: what a server that downloads at boot waits for. */
+  privateEgress: pulumi.Resource[];
 }
 
 /**
@@ -34,6 +37,7 @@ function network(nats: "one" | "per-az"): Network {
   const pub = {} as Record<Zone, aws.ec2.Subnet>;
   const priv = {} as Record<Zone, aws.ec2.Subnet>;
   const gateways = {} as Record<Zone, aws.ec2.NatGateway>;
+  const privateEgress: pulumi.Resource[] = [];
   ZONES.forEach((z, i) => {
     pub[z] = new aws.ec2.Subnet(`public-${z}`, {
       vpcId: vpc.id,
@@ -51,10 +55,12 @@ function network(nats: "one" | "per-az"): Network {
     priv[z] = new aws.ec2.Subnet(`private-${z}`, { vpcId: vpc.id, cidrBlock: `10.0.${10 + i}.0/24`, availabilityZone: `us-east-1${z}` });
     const table = new aws.ec2.RouteTable(`private-${z}`, { vpcId: vpc.id });
     const nat = gateways[z] ?? gateways.a;
-    new aws.ec2.Route(`private-${z}-default`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
-    new aws.ec2.RouteTableAssociation(`private-${z}`, { subnetId: priv[z].id, routeTableId: table.id });
+    privateEgress.push(
+      new aws.ec2.Route(`private-${z}-default`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }),
+      new aws.ec2.RouteTableAssociation(`private-${z}`, { subnetId: priv[z].id, routeTableId: table.id }),
+    );
   });
-  return { vpc, public: pub, private: priv };
+  return { vpc, public: pub, private: priv, privateEgress };
 }
 
 /** An internet-facing ALB on the public subnets and its target group. */
@@ -107,18 +113,31 @@ function database(net: Network, opts: DatabaseOptions): void {
   );
 }
 
+/** A boot script that installs packages, as launch templates take it (base64). */
+const INSTALLS = Buffer.from("#!/bin/bash\ndnf install -y nginx\n", "utf8").toString("base64");
+
 /** A launch template and an Auto Scaling group of `capacity` servers over the given private subnets. */
-function autoScaling(net: Network, tg: aws.lb.TargetGroup, zones: readonly Zone[], capacity = 2): void {
-  const template = new aws.ec2.LaunchTemplate("web", { imageId: ARM_AMI, instanceType: "t4g.micro" });
-  new aws.autoscaling.Group("web", {
-    vpcZoneIdentifiers: zones.map((z) => net.private[z].id),
-    minSize: capacity,
-    maxSize: capacity * 2,
-    desiredCapacity: capacity,
-    launchTemplate: { id: template.id, version: "$Latest" },
-    targetGroupArns: [tg.arn],
-    healthCheckType: "ELB",
-  });
+function autoScaling(
+  net: Network,
+  tg: aws.lb.TargetGroup,
+  zones: readonly Zone[],
+  capacity = 2,
+  userData: string | undefined = INSTALLS,
+): void {
+  const template = new aws.ec2.LaunchTemplate("web", { imageId: ARM_AMI, instanceType: "t4g.micro", userData });
+  new aws.autoscaling.Group(
+    "web",
+    {
+      vpcZoneIdentifiers: zones.map((z) => net.private[z].id),
+      minSize: capacity,
+      maxSize: capacity * 2,
+      desiredCapacity: capacity,
+      launchTemplate: { id: template.id, version: "$Latest" },
+      targetGroupArns: [tg.arn],
+      healthCheckType: "ELB",
+    },
+    { dependsOn: net.privateEgress },
+  );
 }
 
 describe("AZ loss analysis", () => {
@@ -334,6 +353,14 @@ describe("AZ loss analysis", () => {
       });
       assert.deepEqual(analyzeAzLoss(g, A).web, { total: 2, inRotation: 1, afterRelaunch: 1, up: true });
       assert.deepEqual(analyzeAzLoss(g, B).web, { total: 2, inRotation: 1, afterRelaunch: 2, up: true });
+    });
+
+    it("relaunches in a subnet without a way out when the boot script downloads nothing (an image with everything baked in)", async () => {
+      const g = await run(() => {
+        const net = network("one");
+        autoScaling(net, alb(net), ["a", "b"], 2, Buffer.from("#!/bin/bash\nsystemctl enable --now app\n").toString("base64"));
+      });
+      assert.deepEqual(analyzeAzLoss(g, A).web, { total: 2, inRotation: 1, afterRelaunch: 2, up: true });
     });
 
     it("an Auto Scaling group in one AZ has nothing to refill into when that AZ is lost", async () => {

@@ -375,12 +375,6 @@ describe("diffRuns: launch templates and Auto Scaling groups", () => {
       ["aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget"],
     );
   });
-
-  it("knows the ForceNew inputs of the new types", () => {
-    assert.deepEqual(REPLACE_ON_CHANGE[LAUNCH_TEMPLATE], ["name", "namePrefix"]);
-    assert.deepEqual(REPLACE_ON_CHANGE[POLICY], ["name", "autoscalingGroupName"]);
-    assert.ok(REPLACE_ON_CHANGE[GROUP].includes("name") && !REPLACE_ON_CHANGE[GROUP].includes("launchTemplate"));
-  });
 });
 
 describe("harness amis option", () => {

@@ -303,9 +303,68 @@ describe("AWS Auto Scaling rules", () => {
       assert.match(messages(g, "launch-template-user-data"), /^userData is 16385 bytes decoded; EC2 allows 16384 \(16 KiB\)/);
     });
 
+    it("stays quiet for base64 broken into lines, which the provider's decoder accepts", async () => {
+      const wrapped = BOOT.match(/.{1,16}/g)!.join("\n");
+      assert.ok(wrapped.includes("\n"));
+      assert.deepEqual((await fired(tier({ template: { userData: wrapped } }))).rules, []);
+    });
+
     it("stays quiet for base64 of exactly 16 KiB, and for a template without user data", async () => {
       assert.deepEqual((await fired(tier({ template: { userData: Buffer.alloc(16 * 1024, "a").toString("base64") } }))).rules, []);
       assert.deepEqual((await fired(tier({ template: { userData: undefined } }))).rules, []);
+    });
+  });
+
+  describe("asg-launch-source", () => {
+    it("fails when a group names no launch template, configuration or mixed instances policy", async () => {
+      const { rules, g } = await fired(tier({ group: () => ({ launchTemplate: undefined }) }));
+      assert.deepEqual(rules, ["asg-launch-source"]);
+      assert.match(
+        messages(g, "asg-launch-source"),
+        /exactly one of launchConfiguration, launchTemplate, mixedInstancesPolicy must be given, got none/,
+      );
+    });
+
+    it("fails when a group has both a launch template and a launch configuration", async () => {
+      const { rules, g } = await fired(tier({ group: () => ({ launchConfiguration: "legacy-config" }) }));
+      assert.deepEqual(rules, ["asg-launch-source"]);
+      assert.match(messages(g, "asg-launch-source"), /got launchConfiguration, launchTemplate\./);
+    });
+
+    it("fails when the launch template is named by id and by name", async () => {
+      const { rules, g } = await fired(
+        tier({ group: (t) => ({ launchTemplate: { id: t.lt.id, name: t.lt.name, version: t.lt.latestVersion.apply(String) } }) }),
+      );
+      assert.deepEqual(rules, ["asg-launch-source"]);
+      assert.match(messages(g, "asg-launch-source"), /launchTemplate\.id conflicts with launchTemplate\.name/);
+    });
+  });
+
+  describe("asg-refresh-auto-rollback", () => {
+    it("fails when a refresh of a launch template version has autoRollback on: the provider moves the group first (#34189)", async () => {
+      const { rules, g } = await fired(
+        tier({
+          group: (t) => ({
+            launchTemplate: { id: t.lt.id, version: t.lt.latestVersion.apply(String) },
+            instanceRefresh: {
+              strategy: "Rolling",
+              preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, autoRollback: true },
+            },
+          }),
+        }),
+      );
+      assert.deepEqual(rules, ["asg-refresh-auto-rollback"]);
+      assert.deepEqual(subjects(g, "asg-refresh-auto-rollback"), ["web"]);
+      assert.match(
+        messages(g, "asg-refresh-auto-rollback"),
+        /restores the new version .*terraform-provider-aws#34189\)\. Set autoRollback to false/,
+      );
+    });
+
+    it("stays quiet with autoRollback off or unset", async () => {
+      const preferences = { minHealthyPercentage: 100, maxHealthyPercentage: 200, autoRollback: false };
+      assert.deepEqual((await fired(tier({ group: () => ({ instanceRefresh: { strategy: "Rolling", preferences } }) }))).rules, []);
+      assert.deepEqual((await fired(tier())).rules, []);
     });
   });
 
@@ -611,10 +670,17 @@ describe("AWS Auto Scaling rules", () => {
       assert.match(text, /launch template name "web servers" \(given\) has characters the service refuses/);
     });
 
-    it("stays quiet at 56 characters of logical name (56 + 8 = 64) and a 3-character template name", async () => {
+    it("fails when a launch template name passes the provider's 125 characters", async () => {
+      const { rules, g } = await fired(() => void new aws.ec2.LaunchTemplate("lt", { name: "w".repeat(126) }));
+      assert.deepEqual(rules, ["physical-name-limits"]);
+      assert.match(messages(g, "physical-name-limits"), /launch template name "w{126}" \(given\) is 126 characters; the limit is 125/);
+    });
+
+    it("stays quiet at 56 characters of logical name (56 + 8 = 64) and template names of 3 and 125 characters", async () => {
       const { rules } = await fired(() => {
         new aws.cloudwatch.EventRule("r".repeat(56), { scheduleExpression: "rate(5 minutes)" });
         new aws.ec2.LaunchTemplate("lt", { name: "web" });
+        new aws.ec2.LaunchTemplate("long", { name: "w".repeat(125) });
       });
       assert.deepEqual(rules, []);
     });

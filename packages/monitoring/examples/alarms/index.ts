@@ -4,7 +4,8 @@
  * A 2-AZ `Network`, a `WebTier` serving www.example.com (an ACM certificate validated through
  * the Route 53 zone, an alias record to the load balancer), a `MysqlDatabase` on port 3406
  * open to the web servers only, and `Monitoring` over all of them: alarms on the load balancer,
- * on each web server (the system status check also triggers EC2 recovery) and on the primary
+ * on the web servers' Auto Scaling group (in-service servers, CPU; failed refreshes through
+ * EventBridge) and on the primary
  * and its replica, all notifying one KMS-encrypted SNS topic with an email subscription, and a
  * CloudWatch dashboard with a row per tier. The database connection alarm is lowered to 60:
  * the default (200) is above what a db.t4g.micro accepts (about 85).

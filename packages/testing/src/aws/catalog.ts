@@ -92,6 +92,8 @@ export interface AmiRecord {
   architecture: Architecture;
   ownerId: string;
   creationDate: string;
+  /** @default "/dev/xvda" - Amazon Linux 2023's */
+  rootDeviceName?: string;
 }
 
 /** Amazon Linux 2023 images the mock answers `ec2:getAmi` with (owner "amazon" = 137112412989). */

@@ -125,7 +125,7 @@ export const INVOKES: Readonly<Record<string, Invoke>> = {
       architecture: ami.architecture,
       ownerId: ami.ownerId,
       creationDate: ami.creationDate,
-      rootDeviceName: "/dev/xvda",
+      rootDeviceName: ami.rootDeviceName ?? "/dev/xvda",
       rootDeviceType: "ebs",
       virtualizationType: "hvm",
       state: "available",

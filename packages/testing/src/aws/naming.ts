@@ -107,11 +107,12 @@ export const AUTONAME: Readonly<Record<string, AutoNameSpec>> = {
   "aws:secretsmanager/secret:Secret": { prop: "name", max: 512, prefixProp: "namePrefix", label: "secret name" },
   "aws:ssm/parameter:Parameter": { prop: "name", max: 2048, label: "SSM parameter name" },
   "aws:wafv2/webAcl:WebAcl": { prop: "name", max: 128, prefixProp: "namePrefix", label: "web ACL name" },
-  // EC2 API CreateLaunchTemplate LaunchTemplateName: 3–128 of [a-zA-Z0-9().-/_] (the provider's ValidLaunchTemplateName
-  // checks the same). The naming rule reads only a maximum, so the minimum of 3 lives in the pattern.
+  // EC2 API CreateLaunchTemplate LaunchTemplateName: 3–128 of [a-zA-Z0-9().-/_]; the provider's ValidLaunchTemplateName
+  // stops `name` at 125 (and `namePrefix` at 99, to leave room for its suffix). The naming rule reads only a maximum,
+  // so the minimum of 3 lives in the pattern.
   "aws:ec2/launchTemplate:LaunchTemplate": {
     prop: "name",
-    max: 128,
+    max: 125,
     prefixProp: "namePrefix",
     pattern: /^[a-zA-Z0-9().\-/_]{3,}$/,
     label: "launch template name",

@@ -1,6 +1,6 @@
 import type { CapturedResource, StackGraph } from "../graph";
-import { LB, policyAllows, policyStatements, TARGET_GROUP } from "./compute";
-import { AwsRule, inRange, num, resourceRule } from "./rule";
+import { globToRegExp, LB, policyAllows, policyStatements, TARGET_GROUP } from "./compute";
+import { AwsRule, bag, Bag, inRange, list, num, resourceRule } from "./rule";
 
 const GROUP = "aws:autoscaling/group:Group";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -13,10 +13,6 @@ const TOPIC = "aws:sns/topic:Topic";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const KMS_KEY = "aws:kms/key:Key";
 const KMS_ALIAS = "aws:kms/alias:Alias";
-
-type Bag = Record<string, unknown>;
-const bag = (v: unknown): Bag => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Bag) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** A traffic source is a target group when it says elbv2 or names a target group ARN (GroupTrafficSource docs). */
 const isTargetGroupSource = (s: Bag) => s["type"] === "elbv2" || String(s["identifier"]).includes(":targetgroup/");
@@ -147,7 +143,7 @@ export const instanceRefreshPreferences: AwsRule = resourceRule(
 );
 
 /** EC2 user data limit: 16 KB in raw form, before base64 encoding (EC2 user guide, "Run commands when you launch"). */
-export const USER_DATA_MAX_BYTES = 16 * 1024;
+const USER_DATA_MAX_BYTES = 16 * 1024;
 
 export const launchTemplateUserData: AwsRule = resourceRule(
   "launch-template-user-data",
@@ -156,10 +152,12 @@ export const launchTemplateUserData: AwsRule = resourceRule(
   (lt) => {
     const data = lt.inputs["userData"];
     if (data === undefined || data === "") return undefined;
-    const text = String(data);
+    // The provider's ValidBase64String decodes with Go's StdEncoding, which skips line breaks.
+    const raw = String(data);
+    const text = raw.replace(/[\r\n]/g, "");
     const decoded = Buffer.from(text, "base64");
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || decoded.toString("base64") !== text) {
-      const start = JSON.stringify(text.slice(0, 24)) + (text.length > 24 ? "…" : "");
+      const start = JSON.stringify(raw.slice(0, 24)) + (raw.length > 24 ? "…" : "");
       return `InvalidUserData.Malformed: userData ${start} is not base64. Launch templates take user data encoded (aws.ec2.Instance encodes it for you): pass Buffer.from(script, "utf8").toString("base64")`;
     }
     if (decoded.length > USER_DATA_MAX_BYTES) {
@@ -183,6 +181,37 @@ export const groupZones: AwsRule = resourceRule(
       return `ValidationError: At least one Availability Zone or VPC Subnet is required: set vpcZoneIdentifiers to the private subnets`;
     }
     return undefined;
+  },
+);
+
+export const groupLaunchSource: AwsRule = resourceRule(
+  "asg-launch-source",
+  "A group takes exactly one of launchConfiguration, launchTemplate and mixedInstancesPolicy, and its launchTemplate names the template by id or by name, not both (provider ExactlyOneOf and ConflictsWith)",
+  [GROUP],
+  (g) => {
+    const given = ["launchConfiguration", "launchTemplate", "mixedInstancesPolicy"].filter((k) => g.inputs[k] !== undefined);
+    const out: string[] = [];
+    if (given.length !== 1) {
+      out.push(
+        `Invalid combination of arguments: exactly one of launchConfiguration, launchTemplate, mixedInstancesPolicy must be given, got ${given.length ? given.join(", ") : "none"}. Give launchTemplate: { id, version }`,
+      );
+    }
+    const lt = bag(g.inputs["launchTemplate"]);
+    if (lt["id"] !== undefined && lt["name"] !== undefined) {
+      out.push(`Conflicting configuration arguments: launchTemplate.id conflicts with launchTemplate.name. Keep id`);
+    }
+    return out;
+  },
+);
+
+export const instanceRefreshRollback: AwsRule = resourceRule(
+  "asg-refresh-auto-rollback",
+  "autoRollback undoes nothing here: the provider points the group at the new launch template before it starts the refresh, so AWS rolls back to that same version and relaunches the failing servers (hashicorp/terraform-provider-aws#34189). AWS accepts it",
+  [GROUP],
+  (g) => {
+    const preferences = bag(bag(g.inputs["instanceRefresh"])["preferences"]);
+    if (preferences["autoRollback"] !== true || templateSpecs(g).length === 0) return undefined;
+    return "instanceRefresh.preferences.autoRollback is true, but the provider updates the group to the new launch template version before it starts the refresh, so a rollback restores the new version and relaunches the servers that failed (hashicorp/terraform-provider-aws#34189). Set autoRollback to false: a failed refresh stops with the old servers serving; undo it by deploying the previous version";
   },
 );
 
@@ -346,13 +375,6 @@ function resourceLabelProblems(graph: StackGraph, p: CapturedResource, label: un
   return out;
 }
 
-/** IAM wildcards: `*` matches any run of characters, `?` any one character. */
-function glob(pattern: string): RegExp {
-  let re = "";
-  for (const c of pattern) re += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^$(){}|[\]\\]/g, "\\$&");
-  return new RegExp(`^${re}$`, "s");
-}
-
 /**
  * Whether a statement's Condition holds for a request with these context keys
  * (lower-cased): true, false, or undefined when it uses an operator or key
@@ -368,7 +390,7 @@ function conditionHolds(condition: unknown, context: Record<string, string>): bo
       let holds: boolean | undefined;
       if (actual === undefined) holds = undefined;
       else if (op === "StringEquals" || op === "ArnEquals") holds = values.includes(actual);
-      else if (op === "StringLike" || op === "ArnLike") holds = values.some((v) => glob(v).test(actual));
+      else if (op === "StringLike" || op === "ArnLike") holds = values.some((v) => globToRegExp(v).test(actual));
       else holds = undefined;
       if (holds === false) return false;
       if (holds === undefined) result = undefined;
@@ -467,6 +489,8 @@ export const AUTOSCALING_RULES: readonly AwsRule[] = [
   instanceRefreshPreferences,
   launchTemplateUserData,
   groupZones,
+  groupLaunchSource,
+  instanceRefreshRollback,
   groupTargetGroups,
   groupHealthCheck,
   launchTemplateMetadata,

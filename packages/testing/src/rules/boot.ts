@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import type { CapturedResource, Rejection, StackGraph } from "../graph";
 import { securityGroupRules, SG_RULES } from "./compute";
-import type { AwsRule } from "./rule";
+import { AwsRule, bag, list } from "./rule";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -12,10 +12,6 @@ const MAIN_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssoci
 const ROUTE = "aws:ec2/route:Route";
 const ROUTE_TABLES = ["aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable"];
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
-
-type Bag = Record<string, unknown>;
-const bag = (v: unknown): Bag => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Bag) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * Boot script commands that fetch from the internet, by what they are called in a message.
@@ -60,7 +56,7 @@ function decodeUserData(value: unknown): string | undefined {
 }
 
 /** Every URN a resource waits for on `pulumi up`: its dependencies (dependsOn and property dependencies), transitively. */
-export function transitiveDependencies(graph: StackGraph, r: CapturedResource): Set<string> {
+function transitiveDependencies(graph: StackGraph, r: CapturedResource): Set<string> {
   const seen = new Set<string>();
   const todo = [...r.dependencies];
   for (let urn = todo.pop(); urn !== undefined; urn = todo.pop()) {
@@ -79,6 +75,18 @@ function templateOf(graph: StackGraph, spec: unknown): CapturedResource | undefi
   const byId = graph.byId(id);
   if (byId?.type === LAUNCH_TEMPLATE) return byId;
   return name === undefined ? undefined : graph.ofType(LAUNCH_TEMPLATE).find((t) => t.state["name"] === name || t.inputs["name"] === name);
+}
+
+/** The launch template an Auto Scaling group launches from, directly or through its mixed instances policy. */
+export function groupTemplate(graph: StackGraph, g: CapturedResource): CapturedResource | undefined {
+  const spec = g.inputs["launchTemplate"] ?? bag(bag(g.inputs["mixedInstancesPolicy"])["launchTemplate"])["launchTemplateSpecification"];
+  return templateOf(graph, spec);
+}
+
+/** The boot script an Auto Scaling group's servers run (its launch template's user data, decoded): "" for none, undefined when the template is not in the graph. */
+export function groupBootScript(graph: StackGraph, g: CapturedResource): string | undefined {
+  const template = groupTemplate(graph, g);
+  return template && (decodeUserData(template.inputs["userData"]) ?? "");
 }
 
 /** What a launch template gives its servers: the boot script, the subnets and security groups of its interfaces. */
@@ -123,8 +131,7 @@ function launchers(graph: StackGraph): Launcher[] {
     });
   }
   for (const g of graph.ofType(GROUP)) {
-    const spec = g.inputs["launchTemplate"] ?? bag(bag(g.inputs["mixedInstancesPolicy"])["launchTemplate"])["launchTemplateSpecification"];
-    const t = templateOf(graph, spec);
+    const t = groupTemplate(graph, g);
     if (!t) continue;
     const fromTemplate = templateView(t);
     const zones = list(g.inputs["vpcZoneIdentifiers"]);

@@ -340,7 +340,7 @@ function logWriter(region: string): { type: string; id: string } {
 }
 
 /** IAM wildcards: `*` matches any run of characters, `?` any one character. */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = "";
   for (const c of glob) re += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^$(){}|[\]\\]/g, "\\$&");
   return new RegExp("^" + re + "$", "s");

@@ -51,6 +51,12 @@ export function checkRules(graph: StackGraph, rules: readonly AwsRule[]): Reject
 
 /** `a.b[0].c` style lookup into a captured property bag. */
 /** A numeric input as AWS reads it: the provider passes numbers, configuration may pass numeric strings. */
+/** An input that should be an object, or an empty one. */
+export type Bag = Record<string, unknown>;
+export const bag = (v: unknown): Bag => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Bag) : {});
+/** An input that should be a list, or an empty one. */
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
 export const num = (v: unknown): number | undefined =>
   typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined;
 
