@@ -112,6 +112,19 @@ describe("AWS rules", () => {
       assert.match(g.rejections[0].message, /subnet isolated has no 0\.0\.0\.0\/0 route to an internet gateway/);
     });
 
+    it("stays quiet when the subnet has no association and the VPC's main route table reaches the internet gateway", async () => {
+      const { rules } = await fired(() => {
+        const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+        const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+        const main = new aws.ec2.RouteTable("main", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] });
+        new aws.ec2.MainRouteTableAssociation("main", { vpcId: vpc.id, routeTableId: main.id });
+        const subnet = new aws.ec2.Subnet("s", { vpcId: vpc.id, cidrBlock: "10.0.0.0/24", availabilityZone: "us-east-1a" });
+        const eip = new aws.ec2.Eip("nat", { domain: "vpc" });
+        new aws.ec2.NatGateway("nat", { subnetId: subnet.id, allocationId: eip.id });
+      });
+      assert.deepEqual(rules, []);
+    });
+
     it("fails when the route goes to an internet gateway of another VPC", async () => {
       const { rules } = await fired(() => {
         const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });

@@ -7,6 +7,8 @@ const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
 const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+const MAIN_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation";
+const DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable";
 const IGW = "aws:ec2/internetGateway:InternetGateway";
 const NAT = "aws:ec2/natGateway:NatGateway";
 
@@ -136,10 +138,21 @@ export function routesOf(table: CapturedResource, graph: StackGraph): { destinat
   return [...inline, ...standalone].map((r) => ({ ...r, kind: graph.byId(r.target)?.type ?? "unknown" }));
 }
 
-/** The route table a subnet uses: its explicit association, else its VPC's main table. */
+/**
+ * The route table a subnet uses: its explicit association, else its VPC's main table (the one a
+ * MainRouteTableAssociation names, or the VPC's own main table, managed as a DefaultRouteTable).
+ * Undefined when that table is not in the graph.
+ */
 export function routeTableOf(subnet: CapturedResource, graph: StackGraph): CapturedResource | undefined {
   const assoc = graph.ofType(ASSOCIATION).find((a) => a.inputs["subnetId"] === subnet.id);
-  return assoc ? graph.byId(assoc.inputs["routeTableId"]) : undefined;
+  if (assoc) return graph.byId(assoc.inputs["routeTableId"]);
+  const main = graph.ofType(MAIN_ASSOCIATION).find((m) => m.inputs["vpcId"] === subnet.inputs["vpcId"]);
+  if (main) return graph.byId(main.inputs["routeTableId"]);
+  const vpc = graph.byId(subnet.inputs["vpcId"]);
+  const mainId = vpc?.state["mainRouteTableId"];
+  return mainId === undefined
+    ? undefined
+    : graph.ofType(DEFAULT_ROUTE_TABLE).find((t) => t.id === mainId || t.inputs["defaultRouteTableId"] === mainId);
 }
 
 /** True when the subnet's route table sends 0.0.0.0/0 to an internet gateway attached to its VPC. */
