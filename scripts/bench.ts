@@ -79,12 +79,11 @@ function benchEvaluate(): void {
   ]);
   const suite = measure("npm test (whole suite)", testRuns, "npm", ["test", "--silent"]);
 
-  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rows = [floor, floorCached, ...stacks, oneTest, suite];
   const width = Math.max(...rows.map((r) => r.label.length));
   console.log(`node ${process.version}, ${runs} runs (${testRuns} for test suites), medians; every run a new process\n`);
   for (const r of rows)
-    console.log(`${r.label.padEnd(width)}  ${fmt(r.median).padStart(8)}  ${(r.median / floor.median).toFixed(2)}× floor`);
+    console.log(`${r.label.padEnd(width)}  ${seconds(r.median).padStart(8)}  ${(r.median / floor.median).toFixed(2)}× floor`);
   const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
   console.log(`\nlargest stack / floor: ${(largest.median / floor.median).toFixed(2)}× (target ≤ 1.20)`);
   console.log(
@@ -102,7 +101,7 @@ async function benchFailoverReport(): Promise<void> {
   const backBound = b.interval * b.healthyThreshold * 1000;
   const row = (label: string, value: number, bound?: number) =>
     console.log(
-      `${label.padEnd(62)} ${fmtS(value).padStart(8)}${bound === undefined ? "" : `  ${(value / bound).toFixed(2)}× the ${fmtS(bound)} bound`}`,
+      `${label.padEnd(62)} ${seconds(value).padStart(8)}${bound === undefined ? "" : `  ${(value / bound).toFixed(2)}× the ${seconds(bound)} bound`}`,
     );
   row("kill → marked DOWN by its health checks", ms("detectedDownMs"), outBound);
   row("kill → no request reaches it and none fails", ms("outOfRotationMs"), outBound);
@@ -117,7 +116,7 @@ async function benchFailoverReport(): Promise<void> {
   );
 }
 
-function fmtS(ms: number): string {
+function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 

@@ -95,6 +95,14 @@ describe("the developer loop", () => {
       assert.equal(r.stderr, "npm run test:system needs nginx (Debian package nginx): apt-get update && apt-get install -y nginx\n");
     });
 
+    it("are what .ci/run installs: every Debian package they name", () => {
+      const ci = readFileSync(join(ROOT, ".ci/run"), "utf8");
+      const installed = /^APT_PACKAGES=\(([^)]*)\)$/m.exec(ci)?.[1]?.split(" ") ?? [];
+      const apt = [...new Set(PREREQUISITES.filter((p) => p.via === "apt").map((p) => p.pkg))];
+      assert.deepEqual([...installed].sort(), apt.sort());
+      assert.match(ci, /pip install -q awscli "moto\[server\]"/);
+    });
+
     it("is what .mocharc.system.json loads before the specs", () => {
       const config = JSON.parse(readFileSync(join(ROOT, ".mocharc.system.json"), "utf8")) as { require: string[]; spec: string[] };
       assert.deepEqual(config.require, ["./packages/testing/register.js", "./tests/system/support/check.ts"]);

@@ -153,15 +153,18 @@ describe("CI workflows (.github/workflows)", () => {
       writeFileSync(join(dir, "answers"), answers.join("\n") + "\n");
       writeFileSync(
         join(dir, "aws"),
-        `#!/usr/bin/env bash\necho "$*" >> "${log}"\nhead -n1 "${dir}/answers"\nsed -i 1d "${dir}/answers"\n`,
+        // An answer of FAIL stands for a failed call (throttling, expired credentials).
+        `#!/usr/bin/env bash\necho "$*" >> "${log}"\nanswer=$(head -n1 "${dir}/answers")\nsed -i 1d "${dir}/answers"\n[ "$answer" = FAIL ] && exit 255\necho "$answer"\n`,
       );
       chmodSync(join(dir, "aws"), 0o755);
       return { dir, log };
     }
+    /** The deploy began at 12:00; each answer is id, status, percent, start time and reason, tab-separated, as `--output text` prints them. */
+    const SINCE = "2026-12-05T12:00:00Z";
     const wait = (answers: readonly string[], timeout = "60") => {
       const fake = fakeAws(answers);
       return run("bash", [join(ROOT, "scripts/wait-for-refresh.sh"), "web-servers-abc", timeout], {
-        env: { PATH: `${fake.dir}:${process.env["PATH"] ?? ""}`, WAIT_FOR_REFRESH_INTERVAL: "0" },
+        env: { PATH: `${fake.dir}:${process.env["PATH"] ?? ""}`, WAIT_FOR_REFRESH_INTERVAL: "0", SINCE },
       }).then((r) => ({ ...r, calls: readFileSync(fake.log, "utf8") }));
     };
 
@@ -171,11 +174,20 @@ describe("CI workflows (.github/workflows)", () => {
       const waitStep = steps(job(deploy, "deploy")).findIndex((s) => s.run === 'scripts/wait-for-refresh.sh "$GROUP"');
       assert.ok(up !== -1 && waitStep === up + 1, JSON.stringify(names));
       assert.equal(steps(job(deploy, "deploy"))[up]!.id, "up");
-      assert.deepEqual(steps(job(deploy, "deploy"))[waitStep]!.env, { GROUP: "${{ steps.up.outputs.autoScalingGroupName }}" });
+      assert.deepEqual(steps(job(deploy, "deploy"))[waitStep]!.env, {
+        GROUP: "${{ steps.up.outputs.autoScalingGroupName }}",
+        SINCE: "${{ steps.started.outputs.at }}",
+      });
+      const started = steps(job(deploy, "deploy")).findIndex((s) => s.id === "started");
+      assert.ok(started !== -1 && started < up, "the start time is taken before pulumi up");
     });
 
     it("waits while the refresh runs and succeeds when it does", async () => {
-      const r = await wait(["r-1\tInProgress\t0\tNone", "r-1\tInProgress\t50\tNone", "r-1\tSuccessful\t100\tNone"]);
+      const r = await wait([
+        "r-1\tInProgress\t0\t2026-12-05T12:01:00Z\tNone",
+        "r-1\tInProgress\t50\t2026-12-05T12:01:00Z\tNone",
+        "r-1\tSuccessful\t100\t2026-12-05T12:01:00Z\tNone",
+      ]);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /refresh r-1 of web-servers-abc is InProgress \(50 % done\)/);
       assert.match(r.stdout, /refresh r-1 of web-servers-abc succeeded$/m);
@@ -184,24 +196,45 @@ describe("CI workflows (.github/workflows)", () => {
     });
 
     it("fails the job when the refresh rolled back, saying why", async () => {
-      const r = await wait(["r-2\tRollbackInProgress\t40\tAlarm web-5xx fired", "r-2\tRollbackSuccessful\t100\tAlarm web-5xx fired"]);
+      const r = await wait([
+        "r-2\tRollbackInProgress\t40\t2026-12-05T12:01:00Z\tAlarm web-5xx fired",
+        "r-2\tRollbackSuccessful\t100\t2026-12-05T12:01:00Z\tAlarm web-5xx fired",
+      ]);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /::error::instance refresh r-2 of web-servers-abc ended RollbackSuccessful: Alarm web-5xx fired\./);
     });
 
-    it("fails the job when the refresh failed or was cancelled", async () => {
-      assert.equal((await wait(["r-3\tFailed\t20\tInstances failed to launch"])).code, 1);
-      assert.equal((await wait(["r-4\tCancelled\t20\tNone"])).code, 1);
+    it("fails the job when the refresh failed or was cancelled, and says None as no reason", async () => {
+      const cancelled = await wait(["r-4\tCancelled\t20\t2026-12-05T12:01:00Z\tNone"]);
+      assert.equal(cancelled.code, 1);
+      assert.match(cancelled.stdout, /ended Cancelled: no reason given\./);
+      assert.equal((await wait(["r-3\tFailed\t20\t2026-12-05T12:01:00Z\tInstances failed to launch"])).code, 1);
+      assert.equal((await wait(["r-4\tCancelled\t20\t2026-12-05T12:01:00Z\tNone"])).code, 1);
     });
 
-    it("succeeds when the group has no refresh at all (the first deploy)", async () => {
-      const r = await wait(["None\tNone\tNone\tNone"]);
+    it("succeeds when the group has no refresh at all (the first deploy): the CLI prints a bare None", async () => {
+      const r = await wait(["None"]);
       assert.equal(r.code, 0);
-      assert.match(r.stdout, /has no instance refresh/);
+      assert.match(r.stdout, /has no instance refresh from this deploy/);
+    });
+
+    it("ignores a refresh that failed before this deploy began", async () => {
+      const r = await wait(["r-0\tFailed\t40\t2026-12-05T11:30:00Z\tInstances failed to launch"]);
+      assert.equal(r.code, 0, r.stdout);
+      assert.match(r.stdout, /has no instance refresh from this deploy/);
+    });
+
+    it("retries a failed describe call, and gives up after five in a row", async () => {
+      const flaky = await wait(["FAIL", "FAIL", "r-1\tSuccessful\t100\t2026-12-05T12:01:00Z\tNone"]);
+      assert.equal(flaky.code, 0, flaky.stdout);
+      assert.equal(flaky.calls.trim().split("\n").length, 3);
+      const down = await wait(["FAIL", "FAIL", "FAIL", "FAIL", "FAIL", "r-1\tSuccessful\t100\t2026-12-05T12:01:00Z\tNone"]);
+      assert.equal(down.code, 1);
+      assert.match(down.stdout, /::error::describe-instance-refreshes for web-servers-abc failed 5 times in a row/);
     });
 
     it("fails the job when the refresh is still running at the timeout", async () => {
-      const r = await wait(["r-5\tInProgress\t10\tNone", "r-5\tInProgress\t20\tNone"], "0");
+      const r = await wait(["r-5\tInProgress\t10\t2026-12-05T12:01:00Z\tNone", "r-5\tInProgress\t20\t2026-12-05T12:01:00Z\tNone"], "0");
       assert.equal(r.code, 1);
       assert.match(r.stdout, /::error::instance refresh r-5 of web-servers-abc is still InProgress after 0 s/);
     });

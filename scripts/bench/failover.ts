@@ -8,7 +8,7 @@ import { measureFailover, FailoverMeasurement } from "../../tests/system/support
 import { requirePrerequisites } from "../../tests/system/support/prerequisites";
 import { Rehearsal } from "../../tests/system/support/rehearsal";
 
-/** Medians of each figure over the cycles, and the bounds the design states. */
+/** Every cycle's figures and the health check settings the design's bounds come from. */
 export interface FailoverBench {
   readonly cycles: readonly FailoverMeasurement[];
   readonly interval: number;

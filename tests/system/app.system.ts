@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Database, readDatabaseContract } from "@web-infra/app";
+import { Database, readDatabaseContract, ServedBy } from "@web-infra/app";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createConnection } from "mysql2/promise";
@@ -15,12 +15,6 @@ import { createTestCa } from "./support/tls";
 /** The lag limit the app runs with here: small, so a delayed replica crosses it in seconds. */
 const MAX_LAG = 2;
 
-interface ServedBy {
-  role: "writer" | "replica";
-  endpoint: string;
-  reason?: string;
-  stale?: boolean;
-}
 interface Answer {
   status: number;
   body: {
@@ -44,6 +38,18 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
   let writer: string;
   let replica: string;
 
+  /** The contract as the app reads it, from moto through the SDK. */
+  async function readContract() {
+    const ssm = new SSMClient(moto.clientConfig());
+    const secretsManager = new SecretsManagerClient(moto.clientConfig());
+    try {
+      return await readDatabaseContract({ parameterPath: seeded.parameterPath, ssm, secretsManager });
+    } finally {
+      ssm.destroy();
+      secretsManager.destroy();
+    }
+  }
+
   async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<Answer> {
     const r = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: r.status, body: (await r.json()) as Answer["body"], endpointHeader: r.headers.get("x-database-endpoint") };
@@ -53,7 +59,7 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
   function readUntil(path: string, what: string, accept: (a: Answer) => boolean, timeoutMs = 15_000): Promise<Answer> {
     let last: Answer | undefined;
     return waitFor(
-      `${what} (last answer: ${JSON.stringify(last)})`,
+      () => `${what} (last answer: ${JSON.stringify(last)})`,
       async () => {
         last = await call("GET", path);
         return accept(last) ? last : undefined;
@@ -106,11 +112,7 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
       seeded.relocated["/web-infra/dev/db/writer-endpoint"]!,
       /^db-primary-[a-z0-9]+\.[a-z0-9]+\.us-east-1\.rds\.amazonaws\.com$/,
     );
-    const contract = await readDatabaseContract({
-      parameterPath: seeded.parameterPath,
-      ssm: new SSMClient(moto.clientConfig()),
-      secretsManager: new SecretsManagerClient(moto.clientConfig()),
-    });
+    const contract = await readContract();
     assert.deepEqual(contract.writer, { host: pair.primaryHost, port: pair.port });
     assert.deepEqual(contract.readers, [{ host: pair.replicaHost, port: pair.port }]);
     assert.equal(contract.secretArn, seeded.secretArn);
@@ -170,11 +172,7 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
 
   it("verifies the server's certificate: with another CA it does not connect at all", async () => {
     const other = createTestCa(join(dir, "other-ca"), { ips: ["127.0.0.1", "127.0.0.2"] });
-    const contract = await readDatabaseContract({
-      parameterPath: seeded.parameterPath,
-      ssm: new SSMClient(moto.clientConfig()),
-      secretsManager: new SecretsManagerClient(moto.clientConfig()),
-    });
+    const contract = await readContract();
     const db = new Database({ contract, ca: readFileSync(other.caFile) });
     try {
       const status = await db.writerStatus();
@@ -192,11 +190,7 @@ describe("the reference app on a real MariaDB primary and replica, its contract 
       `CREATE USER 'nolag'@'%' IDENTIFIED BY 'nolag-pw' REQUIRE SSL; GRANT ALL ON ${seeded.credentials.dbname}.* TO 'nolag'@'%'`,
     );
     await pair.waitForReplication();
-    const contract = await readDatabaseContract({
-      parameterPath: seeded.parameterPath,
-      ssm: new SSMClient(moto.clientConfig()),
-      secretsManager: new SecretsManagerClient(moto.clientConfig()),
-    });
+    const contract = await readContract();
     const db = new Database({
       contract: { ...contract, credentials: { username: "nolag", password: "nolag-pw" } },
       ca: readFileSync(pair.caFile),

@@ -17,14 +17,14 @@ import { Moto } from "./support/moto";
 import { freePort, removeDir, runCommand, Server, tempDir } from "./support/processes";
 
 /** The files a boot script writes with `cat > path <<'TAG' … TAG`, by path: the exact text an instance gets. */
-export function bootScriptFiles(script: string): Map<string, string> {
+function bootScriptFiles(script: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const m of script.matchAll(/^cat > (\S+) <<'(\w+)'\n([\s\S]*?)^\2$/gm)) files.set(m[1]!, m[3]!);
   return files;
 }
 
 /** The boot script the stack's servers get: an instance's `userData`, or (Auto Scaling) its launch template's, base64. */
-export function serverBootScript(g: StackGraph): string {
+function serverBootScript(g: StackGraph): string {
   const instance = g.ofType("aws:ec2/instance:Instance")[0];
   if (instance) return instance.inputs["userData"] as string;
   const template = g.ofType("aws:ec2/launchTemplate:LaunchTemplate")[0];

@@ -46,6 +46,9 @@ export function stackParameterPath(stack: string): string {
   return `/web-infra/${stack}/db`;
 }
 
+/** An SSM parameter path such as `/web-infra/prod/db` (what `MysqlDatabase` accepts as `parameterPath`). */
+export const SSM_PATH = /^(\/[A-Za-z0-9_.-]+)+$/;
+
 /** The contract cannot be read or does not have the shape `MysqlDatabase` writes. */
 export class ContractError extends Error {
   constructor(message: string) {
@@ -103,7 +106,9 @@ export function parseContract(
       // Never echo the secret: it holds the password.
       problems.push(`the secret ${secretArn} is not JSON`);
     }
-    if (parsed !== undefined) {
+    if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) {
+      problems.push(`the secret ${secretArn} is not a JSON object`);
+    } else if (parsed !== undefined) {
       const s = parsed as Record<string, unknown>;
       if (typeof s["username"] !== "string" || s["username"] === "") problems.push(`the secret ${secretArn} has no "username"`);
       if (typeof s["password"] !== "string" || s["password"] === "") problems.push(`the secret ${secretArn} has no "password"`);
@@ -152,7 +157,7 @@ export interface ReadContractOptions {
  */
 export async function readDatabaseContract(options: ReadContractOptions): Promise<DatabaseContract> {
   const path = options.parameterPath.replace(/\/+$/, "");
-  if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(path))
+  if (!SSM_PATH.test(path))
     throw new ContractError(
       `web-infra app: parameterPath must be an SSM path such as /web-infra/prod/db, got ${JSON.stringify(options.parameterPath)}`,
     );

@@ -116,7 +116,8 @@ export class Database {
   private readonly writerPool: Pool;
   private readonly readerPools: Pool[];
   private readonly checkIntervalMs: number;
-  private readonly checked = new Map<number, { at: number; status: Promise<ReaderStatus> }>();
+  /** Per reader: its last answer and when it came, and the check under way. */
+  private readonly checked = new Map<number, { last?: { at: number; status: ReaderStatus }; pending?: Promise<ReaderStatus> }>();
   private next = 0;
 
   constructor(options: DatabaseOptions) {
@@ -163,6 +164,7 @@ export class Database {
     const statuses = await this.readerStatus();
     const usable = statuses.map((s, i) => ({ s, i })).filter(({ s }) => isUsable(s, this.maxReplicaLagSeconds));
     const problems: string[] = [];
+    const failed = new Set<number>();
     for (let k = 0; k < usable.length; k++) {
       const { s, i } = usable[(this.next + k) % usable.length]!;
       try {
@@ -176,7 +178,9 @@ export class Database {
         };
       } catch (err) {
         if (!isUnavailable(err)) throw err;
-        this.checked.delete(i);
+        const problem = `unreachable (${why(err)})`;
+        this.checked.set(i, { last: { at: Date.now(), status: { ...s, reachable: false, lagSeconds: null, problem } } });
+        failed.add(i);
         problems.push(`${s.endpoint} failed (${why(err)})`);
       }
     }
@@ -188,7 +192,8 @@ export class Database {
       if (!isUnavailable(err)) throw err;
       // Stale data beats no data for a read: a replica that answers but is behind, or cut off from its source.
       for (const [i, s] of statuses.entries()) {
-        if (!s.reachable) continue;
+        // Only replicas that answer and were not just tried: the writer listed as reader is down too.
+        if (!s.reachable || !s.replica || failed.has(i)) continue;
         try {
           const result = await this.on(this.readerPools[i]!, work);
           return {
@@ -197,7 +202,7 @@ export class Database {
               role: "replica",
               endpoint: s.endpoint,
               stale: true,
-              reason: `the writer ${describe(this.writer)} cannot be reached (${why(err)}); ${s.problem}`,
+              reason: `the writer ${describe(this.writer)} cannot be reached (${why(err)})${s.problem ? `; ${s.problem}` : ""}`,
             },
           };
         } catch (inner) {
@@ -211,16 +216,24 @@ export class Database {
     }
   }
 
-  /** Each reader's status, asked at most once per `replicaCheckIntervalMs`. */
+  /**
+   * Each reader's status, asked at most once per `replicaCheckIntervalMs`. While a new check
+   * runs, the last answer stands: checking a host that does not answer takes the whole connect
+   * timeout, which must not hold every read up.
+   */
   readerStatus(): Promise<ReaderStatus[]> {
     const now = Date.now();
     return Promise.all(
       this.readers.map((_, i) => {
-        const cached = this.checked.get(i);
-        if (cached && now - cached.at < this.checkIntervalMs) return cached.status;
-        const status = this.askReader(i);
-        this.checked.set(i, { at: now, status });
-        return status;
+        const entry = this.checked.get(i) ?? {};
+        this.checked.set(i, entry);
+        if (entry.last && now - entry.last.at < this.checkIntervalMs) return entry.last.status;
+        entry.pending ??= this.askReader(i).then((status) => {
+          entry.last = { at: Date.now(), status };
+          entry.pending = undefined;
+          return status;
+        });
+        return entry.last?.status ?? entry.pending;
       }),
     );
   }
@@ -269,7 +282,7 @@ export class Database {
         problem: Number(lag) > this.maxReplicaLagSeconds ? `${lag} s behind, over the ${this.maxReplicaLagSeconds} s limit` : undefined,
       };
     } catch (err) {
-      if (!isUnavailable(err))
+      if ((err as { code?: string }).code === "ER_SPECIFIC_ACCESS_DENIED_ERROR")
         // It answers but will not say how far behind it is: an app user without REPLICATION CLIENT (RDS's master user has it).
         return {
           endpoint,

@@ -18,7 +18,7 @@ export interface AppOptions {
    */
   readonly contractRetryMs?: number;
   /**
-   * Called with what goes wrong in the background (contract reads).
+   * Called with what goes wrong in the background (contract reads) and with failed requests.
    *
    * @default - written to stderr
    */
@@ -73,29 +73,45 @@ export class App {
 
   constructor(private readonly options: AppOptions) {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => send(res, 500, { error: String(err) }, options.serverName));
+      this.handle(req, res).catch((err: unknown) => {
+        // The detail goes to the log, not to the client (it may name hosts and users).
+        this.log(`web-infra app: ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (res.headersSent) res.destroy();
+        else send(res, 500, { server: options.serverName, error: "internal error" }, options.serverName);
+      });
     });
   }
 
   /** Start listening and start reading the contract. */
   async listen(port: number, host = "0.0.0.0"): Promise<number> {
     void this.loadContract();
-    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
     return (this.server.address() as { port: number }).port;
   }
 
-  /** Resolves once the contract is read (or never, while it cannot be). */
-  async ready(): Promise<void> {
-    while (!this.db && !this.closed) await new Promise((r) => setTimeout(r, 50));
-  }
-
-  /** Stop accepting requests and close the database pools. */
-  async close(): Promise<void> {
+  /**
+   * Stop accepting requests, let those in flight finish (the load balancer drains a server for
+   * 30 s; `graceMs` is cut below that), then close the database pools.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const force = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(force);
     await this.db?.close();
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l) => process.stderr.write(`${l}\n`)))(line);
   }
 
   private async loadContract(): Promise<void> {
@@ -105,7 +121,7 @@ export class App {
       this.db = this.options.connect(contract);
     } catch (err) {
       this.contractProblem = `the database contract cannot be read: ${err instanceof Error ? err.message : String(err)}`;
-      (this.options.log ?? ((l) => process.stderr.write(`${l}\n`)))(`web-infra app: ${this.contractProblem}; retrying`);
+      this.log(`web-infra app: ${this.contractProblem}; retrying`);
       if (!this.closed) this.retry = setTimeout(() => void this.loadContract(), this.options.contractRetryMs ?? 5000);
     }
   }

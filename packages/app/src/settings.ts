@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { stackParameterPath } from "./contract";
+import { SSM_PATH, stackParameterPath } from "./contract";
 
 /** The app's settings, from the environment a systemd unit (or a test) gives it. */
 export interface AppSettings {
@@ -34,6 +34,9 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   let parameterPath = env["WEB_INFRA_DB_PARAMETER_PATH"] ?? "";
   if (parameterPath === "" && env["WEB_INFRA_STACK"]) parameterPath = stackParameterPath(env["WEB_INFRA_STACK"]);
   if (parameterPath === "") problems.push("set WEB_INFRA_DB_PARAMETER_PATH (e.g. /web-infra/prod/db) or WEB_INFRA_STACK (e.g. prod)");
+  // Caught here, at start: the contract reader would refuse it on every retry.
+  else if (!SSM_PATH.test(parameterPath.replace(/\/+$/, "")))
+    problems.push(`the contract path must be an SSM path such as /web-infra/prod/db, got ${JSON.stringify(parameterPath)}`);
   const settings: AppSettings = {
     parameterPath,
     port: integer("PORT", 8080, 1, 65535),

@@ -47,6 +47,12 @@ describe("@web-infra/app", () => {
     it("fails when neither the path nor the stack is given", () => {
       assert.throws(() => settingsFromEnv({}), /set WEB_INFRA_DB_PARAMETER_PATH \(e\.g\. \/web-infra\/prod\/db\) or WEB_INFRA_STACK/);
     });
+    it("fails when the stack name does not make an SSM path", () => {
+      assert.throws(
+        () => settingsFromEnv({ WEB_INFRA_STACK: "my stack" }),
+        /the contract path must be an SSM path such as \/web-infra\/prod\/db, got "\/web-infra\/my stack\/db"/,
+      );
+    });
     it("fails when the port is out of range, listing every problem", () => {
       assert.throws(
         () => settingsFromEnv({ WEB_INFRA_STACK: "dev", PORT: "0", WEB_INFRA_MAX_REPLICA_LAG_SECONDS: "x" }),

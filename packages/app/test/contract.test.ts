@@ -76,6 +76,11 @@ describe("@web-infra/app contract", () => {
     assert.doesNotMatch(message, /hunter2/);
   });
 
+  it("fails when the secret is JSON but not an object", () => {
+    assert.match(problemsOf(VALUES, "null"), /is not a JSON object/);
+    assert.match(problemsOf(VALUES, '"just a string"'), /is not a JSON object/);
+  });
+
   it("fails when the secret lacks the username or the password", () => {
     assert.match(problemsOf(VALUES, JSON.stringify({ engine: "mysql", username: "u" })), /has no "password"/);
     assert.match(problemsOf(VALUES, JSON.stringify({ password: "p" })), /has no "username"/);

@@ -1,5 +1,4 @@
 // Loaded by .mocharc.system.json before any spec: a missing server fails the run with one line.
-import { requirePrerequisites, systemPath } from "./prerequisites";
+import { requirePrerequisites } from "./prerequisites";
 
 requirePrerequisites("npm run test:system");
-process.env["PATH"] = systemPath();

@@ -24,12 +24,16 @@ export interface SeededContract {
 
 /** The credentials the stack's graph holds for its database (what the MariaDB users get). */
 export async function stackCredentials(stack: string): Promise<SeededContract["credentials"]> {
-  const g = await stackGraph(stack);
-  const secret = JSON.parse(g.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0]!.inputs["secretString"] as string) as Record<
+  const secret = stackSecret(await stackGraph(stack));
+  return { username: String(secret["username"]), password: String(secret["password"]), dbname: String(secret["dbname"]) };
+}
+
+/** The credentials secret's JSON as the stack's graph holds it. */
+function stackSecret(g: Awaited<ReturnType<typeof stackGraph>>): Record<string, unknown> {
+  return JSON.parse(g.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0]!.inputs["secretString"] as string) as Record<
     string,
     unknown
   >;
-  return { username: String(secret["username"]), password: String(secret["password"]), dbname: String(secret["dbname"]) };
 }
 
 /**
@@ -43,10 +47,7 @@ export async function seedStackContract(moto: Moto, stack: string, local: LocalD
   const g = await stackGraph(stack);
   const path = stackParameterPath(stack);
   const secretResource = g.ofType("aws:secretsmanager/secret:Secret")[0]!;
-  const secret = JSON.parse(g.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0]!.inputs["secretString"] as string) as Record<
-    string,
-    unknown
-  >;
+  const secret = stackSecret(g);
   const secrets = new SecretsManagerClient(moto.clientConfig());
   const created = await secrets.send(
     new CreateSecretCommand({

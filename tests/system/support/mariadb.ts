@@ -142,11 +142,6 @@ export class MariaDbPair {
     return this.instances[role].host;
   }
 
-  /** The server process's combined output and error log, for assertion messages. */
-  logTail(role: MariaDbRole, lines = 30): string {
-    return this.instances[role].server?.tail(lines) ?? "";
-  }
-
   /** Initialise both data directories, start both servers, create the users and start replication. */
   async start(options: MariaDbPairOptions): Promise<this> {
     if (this.appOptions) throw new Error("MariaDbPair: already started");

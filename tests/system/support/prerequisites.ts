@@ -69,10 +69,16 @@ export function describeMissing(what: string, missing: readonly Prerequisite[]):
   return `${what} needs ${names}: ${commands.join(" && ")}`;
 }
 
-/** Exit with that one line when anything is missing; never skip. */
+/**
+ * Exit with that one line when anything is missing; never skip. When all is there, put the
+ * sbin directories on this process's PATH, where the lookup found the servers.
+ */
 export function requirePrerequisites(what: string, options: LookupOptions = {}): void {
   const missing = missingPrerequisites(options);
-  if (missing.length === 0) return;
+  if (missing.length === 0) {
+    process.env["PATH"] = systemPath();
+    return;
+  }
   process.stderr.write(`${describeMissing(what, missing)}\n`);
   process.exit(1);
 }

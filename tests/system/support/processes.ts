@@ -35,7 +35,8 @@ export function isListening(host: string, port: number): Promise<boolean> {
 
 /** Poll until `check` returns a value other than undefined, or fail naming `what`. */
 export async function waitFor<T>(
-  what: string,
+  /** What is awaited, for the timeout's message; a function is read at the timeout (e.g. to quote the last answer). */
+  what: string | (() => string),
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
   everyMs = 100,
@@ -49,7 +50,10 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline) {
+      const text = typeof what === "function" ? what() : what;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${text}${last ? `: ${String(last)}` : ""}`);
+    }
     await sleep(everyMs);
   }
 }
@@ -123,10 +127,7 @@ export class Server {
 
 const RUNNING = new Set<Server>();
 
-/** Kill whatever a failed test left running (registered once, for the whole run). */
-export async function stopAll(): Promise<void> {
-  await Promise.all([...RUNNING].map((s) => s.stop("SIGKILL")));
-}
+// Kill whatever a failed test left running when the run ends.
 process.once("exit", () => {
   for (const s of RUNNING) s.child.kill("SIGKILL");
 });
