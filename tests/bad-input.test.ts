@@ -45,6 +45,13 @@ const CASES: readonly Case[] = [
   },
   { kind: "out of range", config: { dbReplicaCount: "16" }, problems: [["web-infra:dbReplicaCount", "16"]] },
   { kind: "out of range", config: { appPort: "80" }, problems: [["web-infra:appPort", "80"]] },
+  {
+    kind: "contradictory options",
+    title: "previousAppPort equals appPort",
+    config: { previousAppPort: "8080" },
+    problems: [["web-infra:previousAppPort", 8080]],
+    says: /no port change is in progress.*Remove previousAppPort/,
+  },
   { kind: "out of range", config: { dbPort: "99999" }, problems: [["web-infra:dbPort", "99999"]] },
   { kind: "out of range", config: { flowLogRetentionDays: "10" }, problems: [["web-infra:flowLogRetentionDays", "10"]] },
   { kind: "malformed CIDR", config: { vpcCidr: "10.0.0.0" }, problems: [["web-infra:vpcCidr", "10.0.0.0"]] },

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeAzLoss, analyzeEveryAz, DEFAULT_AMIS, diffRuns, RunResult, zonesUsed } from "@web-infra/testing";
+import { analyzeAzLoss, analyzeEveryAz, DEFAULT_AMIS, diffRuns, RunResult, servingGaps, zonesUsed } from "@web-infra/testing";
 import { runWeb, STACKS, stackGraph } from "./support";
 
 /** The types whose rename would replace stored state: pinned per environment in fixtures/stateful-urns.json. */
@@ -124,9 +124,31 @@ describe("rollouts that never take the site down", () => {
     assert.equal(preferences["minHealthyPercentage"], 100, "capacity never drops below the desired count");
   });
 
+  it("rolls every setting that reaches the servers through a refresh, with the listener always on healthy targets", async () => {
+    const before = await stackGraph("prod");
+    const cases: [Record<string, string>, string][] = [
+      [{ instanceType: "m7g.xlarge" }, "update instanceType"],
+      [{ amiId: NEWER_ARM_AMI.id }, "update imageId"],
+      [{ detailedMonitoring: "false" }, "update monitoring"],
+      [{ appPort: "8443", previousAppPort: "8080" }, "update userData"],
+    ];
+    for (const [config, templateChange] of cases) {
+      const after = await runWeb({ stack: "prod", config, amis: config.amiId ? [...DEFAULT_AMIS, NEWER_ARM_AMI] : undefined });
+      const label = JSON.stringify(config);
+      assert.equal(serverChanges(before, after)["LaunchTemplate"], templateChange, label);
+      assert.match(serverChanges(before, after)["Group"] ?? "", /^update (.*,)?launchTemplate/, label);
+      assert.deepEqual(
+        replaced(before, after).filter((r) => !r.startsWith("create ")),
+        [],
+        `${label}: nothing is replaced or deleted`,
+      );
+      assert.deepEqual(servingGaps(before, after), [], label);
+    }
+  });
+
   it("keeps a dead server's exit from rotation at ≤ 10 s and draining at ≤ 30 s in every environment", async () => {
     for (const stack of STACKS) {
-      const tg = (await stackGraph(stack)).get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const tg = (await stackGraph(stack)).get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
       const hc = tg.inputs["healthCheck"] as { interval: number; unhealthyThreshold: number };
       assert.ok(hc.interval * hc.unhealthyThreshold <= 10, stack);
       assert.ok(Number(tg.inputs["deregistrationDelay"]) <= 30, stack);
@@ -164,6 +186,69 @@ describe("rollouts that never take the site down", () => {
   });
 });
 
+describe("an appPort change keeps serving", () => {
+  const LISTENER = "aws:lb/listener:Listener";
+  const forwards = (g: RunResult) => {
+    const [action] = g.get(LISTENER, "web-https").inputs["defaultActions"] as {
+      targetGroupArn?: string;
+      forward?: { targetGroups: { arn: string; weight: number }[] };
+    }[];
+    const nameOfArn = (arn: unknown) => g.byArn(arn)?.name;
+    return action.forward
+      ? action.forward.targetGroups.map((t) => `${nameOfArn(t.arn)}:${t.weight}`)
+      : [`${nameOfArn(action.targetGroupArn)}`];
+  };
+  const registeredWith = (g: RunResult) =>
+    ((g.get("aws:autoscaling/group:Group", "web-servers").inputs["targetGroupArns"] as string[]) ?? []).map((arn) => g.byArn(arn)?.name);
+  const nginxPorts = (g: RunResult) =>
+    [
+      ...Buffer.from(String(g.get("aws:ec2/launchTemplate:LaunchTemplate", "web-server").inputs["userData"]), "base64")
+        .toString("utf8")
+        .matchAll(/^  listen (\d+) default_server;$/gm),
+    ].map((m) => Number(m[1]));
+
+  it("fails when appPort changes alone: the listener would move to a target group with no healthy target", async () => {
+    const before = await stackGraph("prod");
+    const after = await runWeb({ stack: "prod", config: { appPort: "8443" } });
+    assert.deepEqual(servingGaps(before, after), [
+      "web-https forwards to web-app-8443, which this update creates: no target is healthy yet",
+    ]);
+  });
+
+  it("step 1, previousAppPort set: servers take both ports, the old target group serves, the new one is health-checked at weight 0", async () => {
+    const before = await stackGraph("prod");
+    const during = await runWeb({ stack: "prod", config: { appPort: "8443", previousAppPort: "8080" } });
+    assert.deepEqual(servingGaps(before, during), []);
+    assert.deepEqual(forwards(before), ["web-app-8080"]);
+    assert.deepEqual(forwards(during), ["web-app-8080:1", "web-app-8443:0"]);
+    assert.deepEqual(registeredWith(during), ["web-app-8443", "web-app-8080"]);
+    assert.deepEqual(nginxPorts(before), [8080]);
+    assert.deepEqual(nginxPorts(during), [8443, 8080]);
+    assert.deepEqual(replaced(before, during).sort(), [
+      "create SecurityGroupEgressRule web-alb-to-web-servers-8443",
+      "create SecurityGroupIngressRule web-servers-from-web-alb-8443",
+      "create TargetGroup web-app-8443",
+    ]);
+  });
+
+  it("step 2, previousAppPort removed: the listener moves to the new target group, already healthy, and the old one goes", async () => {
+    const during = await runWeb({ stack: "prod", config: { appPort: "8443", previousAppPort: "8080" } });
+    const after = await runWeb({ stack: "prod", config: { appPort: "8443" } });
+    assert.deepEqual(servingGaps(during, after), []);
+    assert.deepEqual(forwards(after), ["web-app-8443"]);
+    assert.deepEqual(registeredWith(after), ["web-app-8443"]);
+    assert.deepEqual(nginxPorts(after), [8443]);
+    assert.deepEqual(replaced(during, after).sort(), [
+      "delete SecurityGroupEgressRule web-alb-to-web-servers-8080",
+      "delete SecurityGroupIngressRule web-servers-from-web-alb-8080",
+      "delete TargetGroup web-app-8080",
+    ]);
+    // The group leaves the old target group only after the listener has left it.
+    const group = after.get("aws:autoscaling/group:Group", "web-servers");
+    assert.ok(group.dependencies.includes(after.get(LISTENER, "web-https").urn));
+  });
+});
+
 describe("names are a contract", () => {
   const pinned = JSON.parse(readFileSync(join(__dirname, "fixtures/stateful-urns.json"), "utf8")) as Record<string, string[]>;
 
@@ -174,9 +259,10 @@ describe("names are a contract", () => {
   for (const stack of STACKS) {
     it(`${stack}: keeps the URN of every subnet, target group, database and secret (rename only with aliases)`, async () => {
       const g = await stackGraph(stack);
+      // A renamed resource keeps its pinned URN through an alias (the target group, since its port is in its name).
       const urns = g.resources
         .filter((r) => STATEFUL.includes(r.type))
-        .map((r) => r.urn)
+        .map((r) => r.options.aliases.find((a) => pinned[stack]?.includes(a)) ?? r.urn)
         .sort();
       assert.deepEqual(urns, pinned[stack]);
     });

@@ -151,7 +151,7 @@ for (const stack of STACKS) {
 
     it("balances round-robin with the 10-second health check and a 30-second drain", async () => {
       const g = await stackGraph(stack);
-      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
       const hc = tg.inputs["healthCheck"] as Record<string, number | string>;
       assert.equal(tg.inputs["loadBalancingAlgorithmType"], "round_robin");
       assert.deepEqual(

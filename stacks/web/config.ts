@@ -27,6 +27,7 @@ export interface Settings {
   readonly maxWebServers?: number;
   readonly requestsPerTarget: number;
   readonly appPort: number;
+  readonly previousAppPort?: number;
   readonly domainName?: string;
   readonly hostedZoneId?: string;
   readonly certificateArn?: string;
@@ -61,8 +62,8 @@ export interface Settings {
   readonly alarmThresholds: Partial<Thresholds>;
 }
 
-/** Per-deployment values with no preset: the domain and certificate, a pinned image. */
-type Unpreset = "amiId" | "domainName" | "hostedZoneId" | "certificateArn";
+/** Per-deployment values with no preset: the domain and certificate, a pinned image, a port change under way. */
+type Unpreset = "amiId" | "previousAppPort" | "domainName" | "hostedZoneId" | "certificateArn";
 type Tunable = Omit<Settings, "stack" | "preset" | "region" | Unpreset>;
 
 /**
@@ -303,7 +304,13 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     schema: int(1024, 65535),
     expects: "an integer from 1024 to 65535",
     fix: "Use an unprivileged port such as 8080.",
-    doc: "Port the servers listen on behind the load balancer.",
+    doc: "Port the servers listen on behind the load balancer. Change it with previousAppPort, or the site answers 502 until every server is replaced.",
+  },
+  previousAppPort: {
+    schema: int(1024, 65535),
+    expects: "an integer from 1024 to 65535, the port the servers listen on today",
+    fix: "Set it to the current appPort while changing appPort; remove it once the refresh has finished.",
+    doc: "During an appPort change: the port that still serves. Servers take both, the listener moves in the next `pulumi up` without it (compute README).",
   },
   domainName: {
     schema: z.string().regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/),

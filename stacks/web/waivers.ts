@@ -21,12 +21,12 @@ const DESIGN: readonly Waiver[] = [
   },
   {
     policy: "elb-target-group-https-health-check",
-    resources: ["web-app"],
+    resources: ["web-app-*"],
     reason: "ELB.21: TLS ends at the ALB; servers speak HTTP inside the VPC, from the ALB's group only, so health checks do too.",
   },
   {
     policy: "elb-target-group-encrypted-protocol",
-    resources: ["web-app"],
+    resources: ["web-app-*"],
     reason: "ELB.22: TLS ends at the ALB (ACM certificate, TLS 1.3 policy); the ALB→server hop stays inside the VPC, group to group.",
   },
 ];

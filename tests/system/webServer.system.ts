@@ -11,7 +11,7 @@ import {
   WEB_SERVER_PATHS,
 } from "@web-infra/compute";
 import type { StackGraph } from "@web-infra/testing";
-import { stackGraph } from "../support";
+import { runWeb, stackGraph } from "../support";
 import { ImdsStandIn } from "./support/imds";
 import { Moto } from "./support/moto";
 import { freePort, removeDir, runCommand, Server, tempDir } from "./support/processes";
@@ -308,31 +308,68 @@ echo "Installed: $*"`,
       assert.equal((await fetch(`http://127.0.0.1:${port}/missing`)).status, 404);
     });
 
-    /** The site as the instance gets it (port and document root relocated) inside a minimal nginx.conf. */
-    function writeNginxConf(): void {
-      const site = relocate(
+    it("during an appPort change, nginx answers the health check on both ports: the old target group's and the new one's", async () => {
+      const during = await runWeb({ stack: "dev", config: { appPort: "8443", previousAppPort: "8080" } });
+      const site = bootScriptFiles(serverBootScript(during)).get(WEB_SERVER_PATHS.nginxSite)!;
+      const [oldPort, newPort] = [await freePort(), await freePort()];
+      const prefix = join(dir, "port-change");
+      mkdirSync(prefix);
+      writeNginxConf(
+        relocate(
+          relocate(relocate(site, "listen 8080 ", `listen 127.0.0.1:${oldPort} `, 1), "listen 8443 ", `listen 127.0.0.1:${newPort} `, 1),
+          WEB_SERVER_PATHS.documentRoot,
+          html,
+          1,
+        ),
+        prefix,
+      );
+      const server = new Server(
+        "nginx",
+        "nginx",
+        ["-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", join(prefix, "error.log"), "-g", "daemon off;"],
+        {
+          logDir: prefix,
+        },
+      );
+      try {
+        await server.listening("127.0.0.1", oldPort);
+        for (const p of [oldPort, newPort]) {
+          const health = await fetch(`http://127.0.0.1:${p}${HEALTH_CHECK_PATH}`);
+          assert.equal(health.status, 200, `port ${p}`);
+          assert.equal(await health.text(), "ok\n");
+        }
+      } finally {
+        await server.stop();
+      }
+    });
+
+    /** The site as the instance gets it (port and document root relocated) inside a minimal nginx.conf under `prefix`. */
+    function writeNginxConf(
+      site = relocate(
         relocate(files.get(WEB_SERVER_PATHS.nginxSite)!, `listen ${appPort} `, `listen 127.0.0.1:${port} `, 1),
         WEB_SERVER_PATHS.documentRoot,
         html,
         1,
-      );
-      mkdirSync(join(dir, "conf.d"), { recursive: true });
-      writeFileSync(join(dir, "conf.d", "web-infra.conf"), site);
+      ),
+      root = dir,
+    ): void {
+      mkdirSync(join(root, "conf.d"), { recursive: true });
+      writeFileSync(join(root, "conf.d", "web-infra.conf"), site);
       writeFileSync(
-        join(dir, "nginx.conf"),
-        `pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
+        join(root, "nginx.conf"),
+        `pid ${root}/nginx.pid;
+error_log ${root}/error.log;
 events {}
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
-  access_log ${dir}/access.log;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  include ${dir}/conf.d/*.conf;
+  access_log ${root}/access.log;
+  client_body_temp_path ${root}/body;
+  proxy_temp_path ${root}/proxy;
+  fastcgi_temp_path ${root}/fastcgi;
+  uwsgi_temp_path ${root}/uwsgi;
+  scgi_temp_path ${root}/scgi;
+  include ${root}/conf.d/*.conf;
 }
 `,
       );

@@ -125,6 +125,16 @@ export interface WebTierArgs {
    */
   readonly appPort?: number;
   /**
+   * While `appPort` changes: the port that serves today. Servers listen on both, the group registers
+   * them with both ports' target groups, and the listener keeps forwarding to this one while it
+   * health-checks the new one; remove it in a second `pulumi up` once the refresh has finished, and the
+   * listener moves. Changing `appPort` without it answers 502 until every server is replaced
+   * (compute README, "Changing `appPort`").
+   *
+   * @default - no port change in progress
+   */
+  readonly previousAppPort?: number;
+  /**
    * Dual-stack load balancer: listeners also open to `::/0`, and an AAAA alias. Needs public subnets with IPv6.
    *
    * @default false
@@ -204,6 +214,7 @@ export interface Resolved {
   maxWebServers: number;
   requestsPerTarget: number;
   appPort: number;
+  previousAppPort: number | undefined;
   enableIpv6: boolean;
   deletionProtection: boolean;
   accessLogs: { enabled: boolean; retentionInDays: number; forceDestroy: boolean };
@@ -268,6 +279,24 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs, region: stri
   const appPort = args.appPort ?? 8080;
   p.integer("appPort", appPort, 1, 65535, "Use e.g. 8080.");
   p.check(appPort !== 443, "appPort", "must not be 443: TLS ends at the load balancer and servers speak HTTP", appPort, "Use 8080.");
+  const previousAppPort = args.previousAppPort;
+  if (previousAppPort !== undefined) {
+    p.integer("previousAppPort", previousAppPort, 1, 65535, "Set it to the port the servers listen on today.");
+    p.check(
+      previousAppPort !== 443,
+      "previousAppPort",
+      "must not be 443: TLS ends at the load balancer and servers speak HTTP",
+      previousAppPort,
+      "Set it to the port the servers listen on today.",
+    );
+    p.check(
+      previousAppPort !== appPort,
+      "previousAppPort",
+      `equals appPort (${appPort}), so no port change is in progress`,
+      previousAppPort,
+      "Remove previousAppPort once the listener has moved, or set appPort to the new port.",
+    );
+  }
   const idleTimeout = args.idleTimeout ?? 60;
   p.integer("idleTimeout", idleTimeout, 1, 4000, "The ALB accepts 1–4000 seconds.");
   const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 20;
@@ -385,6 +414,7 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs, region: stri
     maxWebServers,
     requestsPerTarget,
     appPort,
+    previousAppPort,
     enableIpv6: args.enableIpv6 ?? false,
     deletionProtection: args.deletionProtection ?? true,
     accessLogs: { enabled: accessLogs.enabled ?? true, retentionInDays: retention, forceDestroy: accessLogs.forceDestroy ?? false },

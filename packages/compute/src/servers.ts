@@ -54,7 +54,12 @@ export interface ServerInputs {
   readonly args: WebTierArgs;
   readonly securityGroupId: pulumi.Input<string>;
   readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The target group that serves: scaling counts its requests per target. */
   readonly targetGroup: aws.lb.TargetGroup;
+  /** Every target group the servers register with: the serving one, and during a port change the next one. */
+  readonly targetGroups: readonly aws.lb.TargetGroup[];
+  /** The HTTPS listener: the group registers servers only once it forwards (see createServers). */
+  readonly listener: aws.lb.Listener;
   readonly region: pulumi.Output<string>;
   /** What must exist before any server boots: the route out of its subnet and its egress rule. */
   readonly bootAfter: pulumi.Input<pulumi.Resource>[];
@@ -133,7 +138,9 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
   const bootScript =
     args.userData !== undefined
       ? pulumi.output(args.userData)
-      : s.region.apply((r) => renderUserData({ appPort: cfg.appPort, parameters: args.pageParameters, region: r }));
+      : s.region.apply((r) =>
+          renderUserData({ appPort: cfg.appPort, previousAppPort: cfg.previousAppPort, parameters: args.pageParameters, region: r }),
+        );
   const serverTags = pulumi.output(withName(tags, `${name}-server`));
   const ami = image(scope, name, cfg);
 
@@ -177,13 +184,19 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
       maxSize: cfg.maxWebServers,
       desiredCapacity: cfg.webServerCount,
       launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-      targetGroupArns: [s.targetGroup.arn],
+      targetGroupArns: s.targetGroups.map((tg) => tg.arn),
       healthCheckType: "ELB",
       healthCheckGracePeriod: BOOT.healthCheckGracePeriodSeconds,
       defaultInstanceWarmup: BOOT.instanceWarmupSeconds,
       // Acts on Spot instances only (a replacement before the interruption notice): none today, but a team
       // that adds Spot through a mixed instances policy keeps its capacity.
       capacityRebalance: true,
+      // Replacing an unhealthy server launches its successor first, as the refresh does: a server that fails
+      // only one target group's checks (the next port's, while appPort changes) keeps serving the other meanwhile.
+      instanceMaintenancePolicy: {
+        minHealthyPercentage: REFRESH_PREFERENCES.minHealthyPercentage,
+        maxHealthyPercentage: REFRESH_PREFERENCES.maxHealthyPercentage,
+      },
       enabledMetrics: [...GROUP_METRICS],
       metricsGranularity: "1Minute",
       // On creation, `pulumi up` returns only once webServerCount servers pass the ALB's health check.
@@ -200,7 +213,10 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
       tags: serverTags.apply((t) => Object.entries(t).map(([key, value]) => ({ key, value, propagateAtLaunch: false }))),
     },
     // The scaling policy owns the desired capacity once the group exists; a later `pulumi up` must not reset it.
-    { ...parent, ignoreChanges: ["desiredCapacity"], dependsOn: s.bootAfter },
+    // After the listener: a target group no listener uses leaves its targets "unused", so the first `pulumi up`
+    // could not see them healthy; and when the listener moves to a new port's target group, it moves before the
+    // group leaves the old one.
+    { ...parent, ignoreChanges: ["desiredCapacity"], dependsOn: [...s.bootAfter, s.listener] },
   );
 
   const scalingPolicy = new aws.autoscaling.Policy(

@@ -2,6 +2,12 @@ export interface UserDataArgs {
   /** Port nginx listens on; the target group's port. */
   readonly appPort: number;
   /**
+   * A second port nginx also listens on, while `appPort` changes (see WebTierArgs `previousAppPort`).
+   *
+   * @default - appPort only
+   */
+  readonly previousAppPort?: number;
+  /**
    * Extra facts to show on the page, read at boot from SSM parameters: label → parameter name.
    *
    * @default - the instance id and AZ only
@@ -86,10 +92,10 @@ mv ${WEB_SERVER_PATHS.documentRoot}/index.html.tmp ${WEB_SERVER_PATHS.documentRo
  * The nginx site: the app port, {@link HEALTH_CHECK_PATH} answered by nginx
  * itself, and the page. It goes into `conf.d/`, inside the distribution's `http {}`.
  */
-export function renderNginxSite(args: Pick<UserDataArgs, "appPort">): string {
+export function renderNginxSite(args: Pick<UserDataArgs, "appPort" | "previousAppPort">): string {
+  const ports = args.previousAppPort === undefined ? [args.appPort] : [args.appPort, args.previousAppPort];
   return `server {
-  listen ${args.appPort} default_server;
-  location = ${HEALTH_CHECK_PATH} { access_log off; default_type text/plain; return 200 "ok\\n"; }
+${ports.map((port) => `  listen ${port} default_server;\n`).join("")}  location = ${HEALTH_CHECK_PATH} { access_log off; default_type text/plain; return 200 "ok\\n"; }
   location / { root ${WEB_SERVER_PATHS.documentRoot}; index index.html; }
 }
 `;

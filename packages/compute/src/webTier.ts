@@ -41,6 +41,7 @@ export const DEREGISTRATION_DELAY = 30;
  */
 export class WebTier extends pulumi.ComponentResource {
   public readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The target group the HTTPS listener forwards to: `appPort`'s, or `previousAppPort`'s while a port change is under way. */
   public readonly targetGroup: aws.lb.TargetGroup;
   /** Everything a server carries: image, instance type, boot script, IMDSv2, encrypted root volume. */
   public readonly launchTemplate: aws.ec2.LaunchTemplate;
@@ -98,7 +99,9 @@ export class WebTier extends pulumi.ComponentResource {
     this.connections = new Connections(`${name}-servers`, webSg.id, this);
     this.albConnections.allowFromInternet(443, "HTTPS from the internet", cfg.enableIpv6);
     this.albConnections.allowFromInternet(80, "HTTP from the internet, redirected to HTTPS", cfg.enableIpv6);
-    this.connections.allowFrom(this.albConnections, cfg.appPort, "App port from the load balancer");
+    // While appPort changes, the servers take both ports: the old one serves, the new one is health-checked.
+    const ports = cfg.previousAppPort === undefined ? [cfg.appPort] : [cfg.appPort, cfg.previousAppPort];
+    for (const port of ports) this.connections.allowFrom(this.albConnections, port, "App port from the load balancer");
     const egress = this.connections.allowToInternet(443, "HTTPS out through NAT: SSM Session Manager and package repositories");
     this.albSecurityGroupId = albSg.id;
     this.webSecurityGroupId = webSg.id;
@@ -128,29 +131,39 @@ export class WebTier extends pulumi.ComponentResource {
 
     if (cfg.waf) this.webAcl = firewall(this, this.loadBalancer, name, tags);
 
-    this.targetGroup = new aws.lb.TargetGroup(
-      `${name}-app`,
-      {
-        vpcId: args.vpcId,
-        targetType: "instance",
-        protocol: "HTTP",
-        port: cfg.appPort,
-        // The seed's algorithm; set explicitly so it cannot drift with a default.
-        loadBalancingAlgorithmType: "round_robin",
-        deregistrationDelay: DEREGISTRATION_DELAY,
-        stickiness: { enabled: false, type: "lb_cookie" },
-        healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", ...HEALTH_CHECK },
-        tags: withName(tags, `${name}-app`),
-      },
-      parent,
+    // A target group's port is fixed (ForceNew), so each port has its own, named after it. The one that serves
+    // carries the name of the single target group stacks had before ports were in the name.
+    const servingPort = cfg.previousAppPort ?? cfg.appPort;
+    const targetGroups = new Map(
+      ports.map((port) => [
+        port,
+        new aws.lb.TargetGroup(
+          `${name}-app-${port}`,
+          {
+            vpcId: args.vpcId,
+            targetType: "instance",
+            protocol: "HTTP",
+            port,
+            // The seed's algorithm; set explicitly so it cannot drift with a default.
+            loadBalancingAlgorithmType: "round_robin",
+            deregistrationDelay: DEREGISTRATION_DELAY,
+            stickiness: { enabled: false, type: "lb_cookie" },
+            healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", ...HEALTH_CHECK },
+            tags: withName(tags, `${name}-app-${port}`),
+          },
+          { ...parent, aliases: port === servingPort ? [{ name: `${name}-app` }] : [] },
+        ),
+      ]),
     );
+    this.targetGroup = targetGroups.get(servingPort) as aws.lb.TargetGroup;
+    const nextTargetGroup = cfg.previousAppPort === undefined ? undefined : targetGroups.get(cfg.appPort);
 
     const certificateArn =
       cfg.tls.kind === "certificate"
         ? pulumi.output(cfg.tls.certificateArn)
         : certificate(this, this.loadBalancer, name, cfg.tls, cfg.enableIpv6, tags);
 
-    new aws.lb.Listener(
+    const https = new aws.lb.Listener(
       `${name}-https`,
       {
         loadBalancerArn: this.loadBalancer.arn,
@@ -158,7 +171,21 @@ export class WebTier extends pulumi.ComponentResource {
         protocol: "HTTPS",
         sslPolicy: SSL_POLICY,
         certificateArn,
-        defaultActions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        // Weight 0 associates the next port's target group with the load balancer, so it is health-checked
+        // (an unused target group's targets stay "unused") while every request still goes to the serving one.
+        defaultActions: [
+          nextTargetGroup === undefined
+            ? { type: "forward", targetGroupArn: this.targetGroup.arn }
+            : {
+                type: "forward",
+                forward: {
+                  targetGroups: [
+                    { arn: this.targetGroup.arn, weight: 1 },
+                    { arn: nextTargetGroup.arn, weight: 0 },
+                  ],
+                },
+              },
+        ],
         tags: withName(tags, `${name}-https`),
       },
       parent,
@@ -182,6 +209,8 @@ export class WebTier extends pulumi.ComponentResource {
       securityGroupId: webSg.id,
       loadBalancer: this.loadBalancer,
       targetGroup: this.targetGroup,
+      targetGroups: [...targetGroups.values()],
+      listener: https,
       region,
       // The boot script installs packages: no server may start before its way out exists.
       bootAfter: [...(args.serversDependOn ?? []), egress],

@@ -50,7 +50,7 @@ function run(
         tls: DOMAIN_TLS,
         ...extra,
       });
-      return { url: web.url, dns: web.albDnsName };
+      return { url: web.url, dns: web.albDnsName, targetGroup: web.targetGroupArn };
     },
     { stack: "test", amis },
   );
@@ -151,7 +151,7 @@ describe("WebTier", () => {
     });
 
     it("forwards HTTP on the app port round-robin, with a health check that drops a dead server in 10 s", () => {
-      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
       assert.equal(tg.inputs["protocol"], "HTTP");
       assert.equal(tg.inputs["port"], 8080);
       assert.equal(tg.inputs["targetType"], "instance");
@@ -182,7 +182,7 @@ describe("WebTier", () => {
       assert.equal(https.inputs["certificateArn"], cert.state["arn"]);
       assert.deepEqual(https.propertyDependencies["certificateArn"], [validation.urn], "the listener must wait on the validation");
       assert.deepEqual(https.inputs["defaultActions"], [
-        { type: "forward", targetGroupArn: g.get("aws:lb/targetGroup:TargetGroup", "web-app").state["arn"] },
+        { type: "forward", targetGroupArn: g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080").state["arn"] },
       ]);
     });
 
@@ -257,7 +257,7 @@ describe("WebTier", () => {
     it("runs the servers as an Auto Scaling group over every private subnet, behind the target group, with ELB health checks", () => {
       const group = g.get(GROUP, "web-servers");
       const lt = g.get(TEMPLATE, "web-server");
-      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
       assert.deepEqual(
         (group.inputs["vpcZoneIdentifiers"] as string[]).map((id) => g.byId(id)?.name),
         ["net-private-0", "net-private-1"],
@@ -269,6 +269,8 @@ describe("WebTier", () => {
       assert.equal(group.inputs["healthCheckGracePeriod"], 300);
       assert.equal(group.inputs["defaultInstanceWarmup"], 120);
       assert.equal(group.inputs["capacityRebalance"], true);
+      // An unhealthy server's successor launches before it goes, as in a refresh.
+      assert.deepEqual(group.inputs["instanceMaintenancePolicy"], { minHealthyPercentage: 100, maxHealthyPercentage: 200 });
       // The in-service alarm and the dashboard read these.
       assert.deepEqual(group.inputs["enabledMetrics"], [
         "GroupMinSize",
@@ -295,6 +297,16 @@ describe("WebTier", () => {
       assert.ok(group.dependencies.includes(g.get(EGRESS, "web-servers-to-internet-443").urn));
     });
 
+    it("registers servers only once the HTTPS listener forwards: a target group no listener uses is never health-checked", () => {
+      assert.ok(g.get(GROUP, "web-servers").dependencies.includes(g.get("aws:lb/listener:Listener", "web-https").urn));
+    });
+
+    it("names the target group after its port and keeps the URN of the one stacks had before, web-app, as an alias", () => {
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
+      assert.ok(tg.options.aliases.includes(tg.urn.replace(/::web-app-8080$/, "::web-app")), tg.options.aliases.join(", "));
+      assert.equal(g.ofType("aws:lb/targetGroup:TargetGroup").length, 1);
+    });
+
     it("rolls every launch template change through an instance refresh: new servers first, matching ones kept, no self-defeating rollback", () => {
       assert.deepEqual(g.get(GROUP, "web-servers").inputs["instanceRefresh"], {
         strategy: "Rolling",
@@ -312,7 +324,7 @@ describe("WebTier", () => {
     it("scales out on requests per server, never below webServerCount", () => {
       const policy = g.get(POLICY, "web-requests-per-server");
       const alb = g.get("aws:lb/loadBalancer:LoadBalancer", "web-alb");
-      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app");
+      const tg = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
       assert.equal(policy.inputs["autoscalingGroupName"], g.get(GROUP, "web-servers").state["name"]);
       assert.equal(policy.inputs["policyType"], "TargetTrackingScaling");
       assert.deepEqual(policy.inputs["targetTrackingConfiguration"], {
@@ -477,6 +489,39 @@ describe("WebTier", () => {
   });
 
   describe("options", () => {
+    it("during an appPort change, opens both ports from the load balancer only and has nginx listen on both", async () => {
+      const g = await run({ appPort: 8443, previousAppPort: 8080 });
+      assert.deepEqual(
+        rulesOf(g, INGRESS, "web-servers").map((r) => [
+          r.inputs["fromPort"],
+          r.inputs["toPort"],
+          g.byId(r.inputs["referencedSecurityGroupId"])?.name,
+        ]),
+        [
+          [8443, 8443, "web-alb"],
+          [8080, 8080, "web-alb"],
+        ],
+      );
+      assert.deepEqual(
+        g
+          .ofType("aws:lb/targetGroup:TargetGroup")
+          .map((tg) => [tg.name, tg.inputs["port"], tg.options.aliases.some((a) => a.endsWith("::web-app"))]),
+        [
+          ["web-app-8443", 8443, false],
+          ["web-app-8080", 8080, true],
+        ],
+      );
+      const boot = bootScriptOf(g.get("aws:ec2/launchTemplate:LaunchTemplate", "web-server"));
+      assert.match(boot, /^  listen 8443 default_server;\n  listen 8080 default_server;$/m);
+      // Alarms and scaling follow the target group that serves.
+      const serving = g.get("aws:lb/targetGroup:TargetGroup", "web-app-8080");
+      assert.equal(g.outputs["targetGroup"], serving.state["arn"]);
+      const label = g.get("aws:autoscaling/policy:Policy", "web-requests-per-server").inputs["targetTrackingConfiguration"] as {
+        predefinedMetricSpecification: { resourceLabel: string };
+      };
+      assert.match(label.predefinedMetricSpecification.resourceLabel, new RegExp(`/${String(serving.state["arnSuffix"])}$`));
+    });
+
     it("uses an existing certificate instead, with no ACM or DNS resources, and the ALB name as url", async () => {
       const g = await run({ tls: { certificateArn: CERT_ARN } });
       assert.equal(g.get("aws:lb/listener:Listener", "web-https").inputs["certificateArn"], CERT_ARN);
@@ -684,6 +729,20 @@ describe("WebTier", () => {
     });
     it("fails when appPort is 443", async () => {
       assert.deepEqual(await problemKeys({ appPort: 443 }), ["appPort"]);
+    });
+    it("fails when previousAppPort is out of range", async () => {
+      assert.deepEqual(await problemKeys({ appPort: 8443, previousAppPort: 0 }), ["previousAppPort"]);
+    });
+    it("fails when previousAppPort is 443", async () => {
+      assert.deepEqual(await problemKeys({ appPort: 8443, previousAppPort: 443 }), ["previousAppPort"]);
+    });
+    it("fails when previousAppPort equals appPort, saying to remove it", async () => {
+      const err = await runInvalid({ appPort: 8080, previousAppPort: 8080 });
+      assert.ok(err instanceof ValidationError);
+      assert.match(
+        err.message,
+        /previousAppPort equals appPort \(8080\), so no port change is in progress, got 8080\. Remove previousAppPort once the listener has moved/,
+      );
     });
     it("fails when idleTimeout is out of range", async () => {
       assert.deepEqual(await problemKeys({ idleTimeout: 0 }), ["idleTimeout"]);

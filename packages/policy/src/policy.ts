@@ -6,7 +6,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { T } from "./types";
-import { nameOfUrn } from "./waivers";
+import { namesMatch, nameOfUrn } from "./waivers";
 
 /** Where a rule comes from: its row in the baseline table and the IDs of the sources that define it. */
 export interface BaselineRow {
@@ -57,14 +57,15 @@ const RULE_CONFIG_SCHEMA = {
     waived: {
       type: "array" as const,
       items: { type: "string" as const },
-      description: "Logical names of the resources this stack waives the rule for, each with a reason in the stack's waivers.",
+      description:
+        "Logical names of the resources this stack waives the rule for (a trailing * matches a prefix), each with a reason in the stack's waivers.",
     },
   },
 };
 
-/** The resource names a rule is waived for in this run's config. */
-function waivedNames(args: { getConfig: <T extends object>() => T }): readonly string[] {
-  return args.getConfig<RuleConfig>().waived ?? [];
+/** Whether this run's config waives the rule for the resource of that logical name. */
+function waivedFor(args: { getConfig: <T extends object>() => T }, name: string): boolean {
+  return (args.getConfig<RuleConfig>().waived ?? []).some((pattern) => namesMatch(pattern, name));
 }
 
 /** The fields every rule shares: name, description with its IDs, enforcement, config schema, baseline row, remediation. */
@@ -91,7 +92,7 @@ export function resourcePolicy(
   return {
     ...common(meta),
     validateResource: (args, reportViolation) => {
-      if (!types.includes(args.type) || waivedNames(args).includes(args.name)) return;
+      if (!types.includes(args.type) || waivedFor(args, args.name)) return;
       report(check(args.props as Record<string, unknown>, args), reportViolation);
     },
   };
@@ -105,9 +106,8 @@ export function stackPolicy(
   return {
     ...common(meta),
     validateStack: (args, reportViolation) => {
-      const waived = waivedNames(args);
       for (const v of check(args.resources)) {
-        if (!waived.includes(nameOfUrn(v.urn) ?? "")) reportViolation(v.message, v.urn);
+        if (!waivedFor(args, nameOfUrn(v.urn) ?? "")) reportViolation(v.message, v.urn);
       }
     },
   };

@@ -5,7 +5,12 @@
 export interface Waiver {
   /** The policy's name. */
   readonly policy: string;
-  /** Logical names of the resources it covers. @default - every resource */
+  /**
+   * Logical names of the resources it covers; a name ending in `*` covers every name with that
+   * prefix (`web-app-*`: the target group of whichever app port the stack uses).
+   *
+   * @default - every resource
+   */
   readonly resources?: readonly string[];
   /** Why this environment accepts the gap. */
   readonly reason: string;
@@ -32,6 +37,11 @@ export function nameOfUrn(urn: string | undefined): string | undefined {
   return urn?.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** Whether a waiver's resource name (exact, or a prefix ending in `*`) covers a logical name. */
+export function namesMatch(pattern: string, name: string): boolean {
+  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+}
+
 /** Split violations into waived and unwaived, and report every waiver that names an unknown rule or matches nothing. */
 export function applyWaivers<V extends Violation>(
   violations: readonly V[],
@@ -39,13 +49,14 @@ export function applyWaivers<V extends Violation>(
   knownPolicies: readonly string[],
 ): WaiverResult<V> {
   const problems: string[] = [];
-  const covers = (w: Waiver, v: V) => v.policy === w.policy && (w.resources === undefined || w.resources.includes(nameOfUrn(v.urn) ?? ""));
+  const covers = (w: Waiver, v: V) =>
+    v.policy === w.policy && (w.resources === undefined || w.resources.some((r) => namesMatch(r, nameOfUrn(v.urn) ?? "")));
   const waived = waivers.map((waiver) => {
     const matched = violations.filter((v) => covers(waiver, v));
     if (!knownPolicies.includes(waiver.policy)) problems.push(`waiver for "${waiver.policy}" names no rule of the pack`);
     else if (waiver.resources?.length) {
       for (const name of waiver.resources) {
-        if (!matched.some((v) => nameOfUrn(v.urn) === name))
+        if (!matched.some((v) => namesMatch(name, nameOfUrn(v.urn) ?? "")))
           problems.push(`waiver for "${waiver.policy}" names ${name}, which has no such violation`);
       }
     } else if (matched.length === 0) problems.push(`waiver for "${waiver.policy}" matches no violation: remove it`);

@@ -62,6 +62,22 @@ describe("waivers", () => {
     assert.deepEqual(result.problems, []);
   });
 
+  it("covers every name with the prefix of a name ending in *, and no other", () => {
+    const result = applyWaivers(
+      [v("a", "web-app-8080"), v("a", "web-app-9090"), v("a", "web-apps"), v("a", "db-app-8080")],
+      [{ policy: "a", resources: ["web-app-*"], reason: "TLS ends at the load balancer" }],
+      known,
+    );
+    assert.deepEqual(
+      result.unwaived.map((x) => nameOfUrn(x.urn)),
+      ["web-apps", "db-app-8080"],
+    );
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(applyWaivers([v("a", "web-apps")], [{ policy: "a", resources: ["web-app-*"], reason: "stale" }], known).problems, [
+      'waiver for "a" names web-app-*, which has no such violation',
+    ]);
+  });
+
   it("fails when a waiver names an unknown rule", () => {
     assert.deepEqual(applyWaivers([], [{ policy: "zzz", reason: "why not" }], known).problems, [
       'waiver for "zzz" names no rule of the pack',

@@ -164,3 +164,73 @@ export function diffRuns(before: StackGraph, after: StackGraph): ResourceChange[
   for (const r of before.customResources) if (!kept.has(r.urn)) out.push({ urn: r.urn, type: r.type, change: "delete", changed: [] });
   return out;
 }
+
+const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+const GROUP_TARGETS = ["aws:autoscaling/group:Group"];
+const ATTACHMENTS: Readonly<Record<string, string>> = {
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment": "targetGroupArn",
+  "aws:alb/targetGroupAttachment:TargetGroupAttachment": "targetGroupArn",
+  "aws:autoscaling/attachment:Attachment": "lbTargetGroupArn",
+};
+
+/** Target group ARNs a listener's default actions forward to: `send` those with traffic, `all` with weight-0 ones too. */
+function forwardedTo(listener: CapturedResource): { send: unknown[]; all: unknown[] } {
+  const send: unknown[] = [];
+  const all: unknown[] = [];
+  for (const action of (listener.inputs["defaultActions"] as Record<string, unknown>[] | undefined) ?? []) {
+    if (action["type"] !== "forward") continue;
+    if (action["targetGroupArn"] !== undefined) send.push(action["targetGroupArn"]);
+    all.push(action["targetGroupArn"]);
+    const groups = (action["forward"] as { targetGroups?: { arn: unknown; weight?: number }[] } | undefined)?.targetGroups ?? [];
+    for (const g of groups) {
+      all.push(g.arn);
+      if (g.weight === undefined || g.weight > 0) send.push(g.arn);
+    }
+  }
+  return { send: send.filter((a) => a !== undefined), all: all.filter((a) => a !== undefined) };
+}
+
+/** Whether some group or attachment registers targets with the target group of that ARN. */
+function registered(graph: StackGraph, arn: unknown): boolean {
+  return graph.customResources.some(
+    (r) =>
+      (GROUP_TARGETS.includes(r.type) && ((r.inputs["targetGroupArns"] as unknown[] | undefined) ?? []).includes(arn)) ||
+      (ATTACHMENTS[r.type] !== undefined && r.inputs[ATTACHMENTS[r.type]] === arn),
+  );
+}
+
+/**
+ * Where an update would leave a listener with nothing to serve: a listener that already
+ * served and, after the update, sends traffic to a target group that the update creates or
+ * replaces (its targets start unregistered, then `initial`, and the ALB answers 502/503
+ * until they pass their health checks), or to one that before the update had no registered
+ * targets or was not health-checked (no listener used it, not even at weight 0). A target
+ * group created before, registered with the servers and forwarded to at weight 0 is safe to
+ * move to: its targets are already healthy. Covers listeners' default actions.
+ */
+export function servingGaps(before: StackGraph, after: StackGraph): string[] {
+  const changes = new Map(diffRuns(before, after).map((c) => [c.urn, c]));
+  const gaps: string[] = [];
+  for (const listener of after.ofType(...LISTENERS)) {
+    if (changes.get(listener.urn)?.change !== "update" && changes.get(listener.urn)?.change !== "same") continue;
+    const forwardedBefore = before.ofType(...LISTENERS).flatMap((l) => forwardedTo(l).all);
+    for (const arn of forwardedTo(listener).send) {
+      const tg = after.byArn(arn);
+      if (!tg) continue;
+      const change = changes.get(tg.urn)?.change;
+      if (change === "create" || change === "replace") {
+        gaps.push(
+          `${listener.name} forwards to ${tg.name}, which this update ${change === "create" ? "creates" : "replaces"}: no target is healthy yet`,
+        );
+        continue;
+      }
+      const old = before.byUrn(tg.urn) ?? tg.options.aliases.map((a) => before.byUrn(a)).find((r) => r !== undefined);
+      const oldArn = old?.state["arn"];
+      if (!registered(before, oldArn))
+        gaps.push(`${listener.name} forwards to ${tg.name}, which had no registered targets before this update`);
+      else if (!forwardedBefore.includes(oldArn))
+        gaps.push(`${listener.name} forwards to ${tg.name}, which no listener health-checked before this update`);
+    }
+  }
+  return gaps;
+}

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AmiRecord, DEFAULT_AMIS, diffRuns, REPLACE_ON_CHANGE, ResourceChange, runProgram, RunResult } from "../src";
+import { AmiRecord, DEFAULT_AMIS, diffRuns, REPLACE_ON_CHANGE, ResourceChange, runProgram, RunResult, servingGaps } from "../src";
 
 const ARM_AMI = "ami-05b4ded3ceb71e470";
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -427,5 +427,125 @@ describe("harness amis option", () => {
       { stack: "dev", amis: AMIS },
     );
     assert.equal(g.get(INSTANCE, "x86").inputs["ami"], "ami-0a7d80731ae1b2435");
+  });
+});
+
+describe("servingGaps", () => {
+  interface Site {
+    /** Target group name → listener weight; a single group at weight 1 is the plain `targetGroupArn` form. */
+    readonly forward: Readonly<Record<string, number>>;
+    /** Target groups the Auto Scaling group registers its servers with. */
+    readonly registered: readonly string[];
+    /** Target groups that exist. @default ["blue", "green"] */
+    readonly groups?: readonly string[];
+    /** Whether the listener exists. @default true */
+    readonly listener?: boolean;
+    /** Whether the servers exist. @default true */
+    readonly servers?: boolean;
+    /** Ports of target groups. @default 8080 for the first group, 8081 for the second */
+    readonly ports?: Readonly<Record<string, number>>;
+  }
+
+  /** An ALB over two AZs, target groups on their own ports, a listener forwarding by weight and a group of servers. */
+  function site(o: Site): () => void {
+    return () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const subnets = ["a", "b"].map(
+        (az, i) => new aws.ec2.Subnet(az, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `us-east-1${az}` }),
+      );
+      const lb = new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: subnets.map((s) => s.id) });
+      const tgs = new Map(
+        (o.groups ?? ["blue", "green"]).map((n, i) => [
+          n,
+          new aws.lb.TargetGroup(n, { vpcId: vpc.id, port: o.ports?.[n] ?? 8080 + i, protocol: "HTTP", targetType: "instance" }),
+        ]),
+      );
+      const arn = (n: string) => (tgs.get(n) as aws.lb.TargetGroup).arn;
+      const weights = Object.entries(o.forward);
+      if (o.listener ?? true) {
+        new aws.lb.Listener("http", {
+          loadBalancerArn: lb.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [
+            weights.length === 1 && weights[0][1] === 1
+              ? { type: "forward", targetGroupArn: arn(weights[0][0]) }
+              : { type: "forward", forward: { targetGroups: weights.map(([n, weight]) => ({ arn: arn(n), weight })) } },
+          ],
+        });
+      }
+      if (!(o.servers ?? true)) return;
+      const template = new aws.ec2.LaunchTemplate("server", { imageId: ARM_AMI, instanceType: "t4g.micro" });
+      new aws.autoscaling.Group("servers", {
+        vpcZoneIdentifiers: subnets.map((s) => s.id),
+        minSize: 2,
+        maxSize: 4,
+        launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+        targetGroupArns: o.registered.map(arn),
+        healthCheckType: "ELB",
+      });
+    };
+  }
+
+  const gaps = async (before: Site, after: Site) => {
+    const { before: b, after: a } = await twice(site(before), site(after));
+    return servingGaps(b, a);
+  };
+
+  it("finds none when the listener moves to a target group it health-checked at weight 0, with the servers registered", async () => {
+    assert.deepEqual(
+      await gaps({ forward: { blue: 1, green: 0 }, registered: ["blue", "green"] }, { forward: { green: 1 }, registered: ["green"] }),
+      [],
+    );
+  });
+
+  it("finds none when nothing moves", async () => {
+    const same: Site = { forward: { blue: 1 }, registered: ["blue"] };
+    assert.deepEqual(await gaps(same, same), []);
+  });
+
+  it("finds none on the first deploy: a new listener serves nothing yet", async () => {
+    assert.deepEqual(
+      await gaps(
+        { forward: {}, registered: [], groups: [], listener: false, servers: false },
+        { forward: { blue: 1 }, registered: ["blue"] },
+      ),
+      [],
+    );
+  });
+
+  it("fails when the listener moves to a target group the same update creates", async () => {
+    assert.deepEqual(
+      await gaps({ forward: { blue: 1 }, registered: ["blue"], groups: ["blue"] }, { forward: { green: 1 }, registered: ["green"] }),
+      ["http forwards to green, which this update creates: no target is healthy yet"],
+    );
+  });
+
+  it("fails when the listener stays on a target group the same update replaces", async () => {
+    const blue: Site = { forward: { blue: 1 }, registered: ["blue"], groups: ["blue"] };
+    assert.deepEqual(await gaps(blue, { ...blue, ports: { blue: 9090 } }), [
+      "http forwards to blue, which this update replaces: no target is healthy yet",
+    ]);
+  });
+
+  it("fails when the listener moves to a target group no server was registered with before", async () => {
+    assert.deepEqual(
+      await gaps({ forward: { blue: 1, green: 0 }, registered: ["blue"] }, { forward: { green: 1 }, registered: ["green"] }),
+      ["http forwards to green, which had no registered targets before this update"],
+    );
+  });
+
+  it("fails when the listener moves to a target group no listener health-checked before", async () => {
+    assert.deepEqual(
+      await gaps({ forward: { blue: 1 }, registered: ["blue", "green"] }, { forward: { green: 1 }, registered: ["green"] }),
+      ["http forwards to green, which no listener health-checked before this update"],
+    );
+  });
+
+  it("ignores a target group at weight 0: it receives no request", async () => {
+    assert.deepEqual(
+      await gaps({ forward: { blue: 1 }, registered: ["blue"] }, { forward: { blue: 1, green: 0 }, registered: ["blue", "green"] }),
+      [],
+    );
   });
 });
