@@ -8,12 +8,22 @@ import { closest, loadSettings, PRESETS, SETTINGS } from "../stacks/web/config";
 import { configDocsBlock, replaceBlock } from "../scripts/config-docs";
 import { ROOT, runWeb, STACKS, stackGraph } from "./support";
 
-const BASE = { "aws:region": "us-east-1", "web-infra:domainName": "www.example.com", "web-infra:hostedZoneId": "Z0123456789EXAMPLE" };
+const BOUNDARY = "arn:aws:iam::123456789012:policy/web-infra/web-infra-boundary";
+const BASE = {
+  "aws:region": "us-east-1",
+  "web-infra:domainName": "www.example.com",
+  "web-infra:hostedZoneId": "Z0123456789EXAMPLE",
+  "web-infra:permissionsBoundaryArn": BOUNDARY,
+};
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 
-function problems(stack: string, config: Record<string, string>): ValidationError {
+/** BASE with overrides; an override of `undefined` removes the key. */
+const withBase = (config: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries({ ...BASE, ...config }).filter((e): e is [string, string] => e[1] !== undefined));
+
+function problems(stack: string, config: Record<string, string | undefined>): ValidationError {
   try {
-    loadSettings(stack, { ...BASE, ...config });
+    loadSettings(stack, withBase(config));
   } catch (err) {
     if (err instanceof ValidationError) return err;
     throw err;
@@ -32,6 +42,8 @@ describe("stack config", () => {
       region: "us-east-1",
       domainName: "www.example.com",
       hostedZoneId: "Z0123456789EXAMPLE",
+      permissionsBoundaryArn: BOUNDARY,
+      allowedAccountIds: undefined,
     });
   });
 
@@ -367,6 +379,59 @@ describe("stack config", () => {
   it("registers nothing but the stack when the config is invalid", async () => {
     const err = await runWeb({ stack: "dev", config: { azCount: "1" } }).catch((e: unknown) => e);
     assert.ok(err instanceof ValidationError);
+    assert.deepEqual(
+      registeredBefore(err).map((r) => r.type),
+      ["pulumi:pulumi:Stack"],
+    );
+  });
+
+  it("fails when staging or prod has no permissions boundary", () => {
+    for (const stack of ["staging", "prod"]) {
+      const err = problems(stack, { "web-infra:permissionsBoundaryArn": undefined, "web-infra:alarmEmails": '["a@example.com"]' });
+      assert.deepEqual(
+        err.problems.map((p) => [p.key, p.got]),
+        [["web-infra:permissionsBoundaryArn", undefined]],
+        stack,
+      );
+      assert.match(
+        err.message,
+        new RegExp(`must be set in ${stack}: the deploy role creates roles only with the bootstrap stack's boundary`),
+      );
+    }
+    assert.equal(loadSettings("dev", withBase({ "web-infra:permissionsBoundaryArn": undefined })).permissionsBoundaryArn, undefined);
+  });
+
+  it("fails when the permissions boundary is not an IAM policy ARN", () => {
+    const err = problems("prod", { "web-infra:permissionsBoundaryArn": "arn:aws:iam::123456789012:role/web-infra-boundary" });
+    assert.match(
+      err.message,
+      /web-infra:permissionsBoundaryArn must be an IAM policy ARN such as arn:aws:iam::123456789012:policy\/web-infra\/web-infra-boundary, got "arn:aws:iam::123456789012:role\/web-infra-boundary"\. Copy the bootstrap stack's permissionsBoundaryArn output/,
+    );
+  });
+
+  it("fails when the permissions boundary is of an account aws:allowedAccountIds does not allow", () => {
+    const err = problems("prod", {
+      "aws:allowedAccountIds": '["123456789012"]',
+      "web-infra:permissionsBoundaryArn": "arn:aws:iam::999999999999:policy/web-infra/web-infra-boundary",
+      "web-infra:alarmEmails": '["a@example.com"]',
+    });
+    assert.deepEqual(
+      err.problems.map((p) => p.key),
+      ["web-infra:permissionsBoundaryArn"],
+    );
+    assert.match(err.message, /names account 999999999999, but aws:allowedAccountIds allows only 123456789012/);
+  });
+
+  it("fails before any resource when the permissions boundary is of another account than the credentials'", async () => {
+    const err = await runWeb({
+      stack: "prod",
+      config: { permissionsBoundaryArn: "arn:aws:iam::999999999999:policy/web-infra/web-infra-boundary" },
+    }).catch((e: unknown) => e);
+    assert.ok(err instanceof ValidationError, String(err));
+    assert.match(
+      err.message,
+      /web-infra:permissionsBoundaryArn names account 999999999999, but this stack deploys to account 123456789012/,
+    );
     assert.deepEqual(
       registeredBefore(err).map((r) => r.type),
       ["pulumi:pulumi:Stack"],

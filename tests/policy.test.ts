@@ -36,14 +36,16 @@ describe("security baseline policy pack", () => {
     const rows = new Set(policies.map((p) => p.baseline.row));
     assert.deepEqual(
       [...rows].sort((a, b) => a - b),
-      [...Array(46).keys()].map((i) => i + 1),
+      [...Array(48).keys()].map((i) => i + 1),
     );
-    // 43 rows of the reference table and 3 Auto Scaling rows, plus CKV_AWS_260 (the table names it as the redirect's conflict), plus row 17's user-data scan,
-    // which must read inputs: state keeps only a hash of userData.
-    assert.equal(policies.length, 48);
+    // 43 rows of the reference table, 3 Auto Scaling rows and 2 IAM rows, plus CKV_AWS_260 (the table names it as the redirect's
+    // conflict), plus row 17's user-data scan, which must read inputs: state keeps only a hash of userData.
+    assert.equal(policies.length, 50);
     assert.equal(new Set(policies.map((p) => p.name)).size, policies.length, "names are unique");
     for (const p of policies) {
-      assert.match(p.description, /\[baseline row \d+; (Security Hub [\w.]+|Checkov CKV)/, p.name);
+      // Rows 47-48 have no Security Hub or Checkov control: FSBP checks no role a stack creates.
+      if (p.baseline.row >= 47) assert.match(p.description, /\[baseline row 4[78]\]$/, p.name);
+      else assert.match(p.description, /\[baseline row \d+; (Security Hub [\w.]+|Checkov CKV)/, p.name);
       assert.equal(p.enforcementLevel, "mandatory");
     }
   });
@@ -96,6 +98,8 @@ describe("security baseline policy pack", () => {
       "elb-listener-uses-secure-protocol web-http mandatory",
       "elb-target-group-encrypted-protocol web-app-8080 mandatory",
       "elb-target-group-https-health-check web-app-8080 mandatory",
+      "iam-policy-actions-known logs mandatory",
+      "iam-policy-actions-known monitoring-alarms mandatory",
       "sg-no-world-ingress-on-port-80 web-alb-from-internet-80 mandatory",
     ]);
     for (const v of found) {
@@ -123,7 +127,7 @@ describe("security baseline policy pack", () => {
     }
   });
 
-  it("prod waives only the documented design conflicts: the redirect listener (ELB.18, CKV_AWS_260) and TLS ending at the ALB (ELB.21, ELB.22)", async () => {
+  it("prod waives only the documented design conflicts: the redirect listener (ELB.18, CKV_AWS_260), TLS ending at the ALB (ELB.21, ELB.22) and the keys' administrator statement", async () => {
     const report = await checkCompliance(await stackGraph("prod"), "prod");
     assert.deepEqual(
       report.waived.map((w) => [w.waiver.policy, w.waiver.resources, w.violations.length]),
@@ -132,9 +136,10 @@ describe("security baseline policy pack", () => {
         ["sg-no-world-ingress-on-port-80", ["web-alb-from-internet-80"], 1],
         ["elb-target-group-https-health-check", ["web-app-*"], 1],
         ["elb-target-group-encrypted-protocol", ["web-app-*"], 1],
+        ["iam-policy-actions-known", ["logs", "monitoring-alarms"], 2],
       ],
     );
-    assert.equal(report.passed.length, 44);
+    assert.equal(report.passed.length, 45);
   });
 
   it("holds prod to the same pack and waivers during an appPort change, both ports' target groups included", async () => {

@@ -35,6 +35,8 @@ export function componentArgs(s: Settings): {
   const tags = { Project: PROJECT, Stack: s.stack, Preset: s.preset, ManagedBy: "pulumi" };
   const logKeyArn = s.encryptLogs ? "arn:aws:kms:placeholder:000000000000:key/placeholder" : undefined;
   const dbPath = `/${PROJECT}/${s.stack}/db`;
+  // The bootstrap's deploy role of this environment passes and edits only roles under this path.
+  const roles = { permissionsBoundary: s.permissionsBoundaryArn, rolePath: `/${PROJECT}/${s.stack}/` };
   return {
     network: {
       cidrBlock: s.vpcCidr,
@@ -42,6 +44,7 @@ export function componentArgs(s: Settings): {
       natGateways: s.natGateways,
       flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays, kmsKeyArn: logKeyArn },
       enableIpv6: s.enableIpv6,
+      ...roles,
       tags,
     },
     web: {
@@ -63,6 +66,7 @@ export function componentArgs(s: Settings): {
       detailedMonitoring: s.detailedMonitoring,
       waf: s.waf,
       pageParameters: { "Writes to": `${dbPath}/writer-endpoint`, "Reads from": `${dbPath}/reader-endpoints` },
+      ...roles,
       tags,
     },
     db: {
@@ -91,6 +95,7 @@ export function componentArgs(s: Settings): {
       protect: s.protectStatefulResources,
       parameterPath: dbPath,
       secretRecoveryWindowDays: s.protectStatefulResources ? 30 : 0,
+      ...roles,
       tags,
     },
     monitoring: {
@@ -142,6 +147,7 @@ const ROUTES: Readonly<Record<Component, Routes>> = {
     }),
     azCount: "azCount",
     natGateways: "natGateways",
+    permissionsBoundary: "permissionsBoundaryArn",
     "flowLogs.enabled": "flowLogs",
     "flowLogs.retentionInDays": "flowLogRetentionDays",
     "flowLogs.kmsKeyArn": "encryptLogs",
@@ -183,6 +189,7 @@ const ROUTES: Readonly<Record<Component, Routes>> = {
     idleTimeout: "idleTimeout",
     detailedMonitoring: "detailedMonitoring",
     waf: "waf",
+    permissionsBoundary: "permissionsBoundaryArn",
   },
   db: {
     subnetIds: "azCount",
@@ -206,6 +213,7 @@ const ROUTES: Readonly<Record<Component, Routes>> = {
     databaseName: "dbName",
     protect: "protectStatefulResources",
     secretRecoveryWindowDays: "protectStatefulResources",
+    permissionsBoundary: "permissionsBoundaryArn",
   },
   monitoring: {
     minServers: "webServerCount",

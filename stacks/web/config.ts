@@ -1,5 +1,5 @@
 import { architectureOf, FAMILY_ARCHITECTURE } from "@web-infra/compute";
-import { Problems } from "@web-infra/core";
+import { POLICY_ARN, Problems } from "@web-infra/core";
 import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS } from "@web-infra/database";
 import { DEFAULT_THRESHOLDS, Thresholds } from "@web-infra/monitoring";
 import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
@@ -15,6 +15,8 @@ export interface Settings {
   readonly stack: string;
   readonly preset: PresetName;
   readonly region: string;
+  /** `aws:allowedAccountIds`: the accounts the provider may deploy to, when the stack file names them. */
+  readonly allowedAccountIds?: readonly string[];
   readonly vpcCidr: string;
   readonly azCount: number;
   readonly natGateways: NatGatewayMode;
@@ -31,6 +33,7 @@ export interface Settings {
   readonly domainName?: string;
   readonly hostedZoneId?: string;
   readonly certificateArn?: string;
+  readonly permissionsBoundaryArn?: string;
   readonly albDeletionProtection: boolean;
   readonly albAccessLogs: boolean;
   readonly accessLogRetentionDays: number;
@@ -62,9 +65,9 @@ export interface Settings {
   readonly alarmThresholds: Partial<Thresholds>;
 }
 
-/** Per-deployment values with no preset: the domain and certificate, a pinned image, a port change under way. */
-type Unpreset = "amiId" | "previousAppPort" | "domainName" | "hostedZoneId" | "certificateArn";
-type Tunable = Omit<Settings, "stack" | "preset" | "region" | Unpreset>;
+/** Per-deployment values with no preset: the domain and certificate, a pinned image, a port change under way, the account's boundary. */
+type Unpreset = "amiId" | "previousAppPort" | "domainName" | "hostedZoneId" | "certificateArn" | "permissionsBoundaryArn";
+type Tunable = Omit<Settings, "stack" | "preset" | "region" | "allowedAccountIds" | Unpreset>;
 
 /**
  * Environment presets: cost, size and protection live here, in code;
@@ -330,6 +333,12 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     fix: "Copy the ARN from `aws acm list-certificates` in the stack's region.",
     doc: "Existing certificate instead of domainName + hostedZoneId.",
   },
+  permissionsBoundaryArn: {
+    schema: z.string().regex(POLICY_ARN),
+    expects: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/web-infra/web-infra-boundary",
+    fix: "Copy the bootstrap stack's permissionsBoundaryArn output: `pulumi stack output permissionsBoundaryArn` in stacks/bootstrap.",
+    doc: "Permissions boundary every role of the stack carries (required outside dev); the bootstrap stack creates it and its deploy roles create roles only with it.",
+  },
   albDeletionProtection: {
     schema: bool(),
     expects: "true or false",
@@ -574,10 +583,22 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
   p.throwIfAny();
 
   const preset = presetName as PresetName;
-  const settings: Settings = { ...PRESETS[preset], ...values, stack, preset, region: region as string } as Settings;
+  const allowedAccountIds = accountList(config["aws:allowedAccountIds"]);
+  const settings: Settings = { ...PRESETS[preset], ...values, stack, preset, region: region as string, allowedAccountIds } as Settings;
   crossCheck(settings, p);
   p.throwIfAny();
   return settings;
+}
+
+/** `aws:allowedAccountIds` as the provider reads it (a JSON list of account ids), or undefined when unset or unreadable. */
+function accountList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const list = JSON.parse(raw) as unknown;
+    return Array.isArray(list) ? list.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -610,6 +631,26 @@ function crossCheck(s: Settings, p: Problems): void {
       "may be true only in dev: a deleted database keeps its final snapshot",
       s.dbSkipFinalSnapshot,
       "Remove the override.",
+    );
+  }
+  if (s.preset !== "dev") {
+    p.check(
+      s.permissionsBoundaryArn !== undefined,
+      k("permissionsBoundaryArn"),
+      `must be set in ${s.preset}: the deploy role creates roles only with the bootstrap stack's boundary`,
+      s.permissionsBoundaryArn,
+      `Set ${PROJECT}:permissionsBoundaryArn to the bootstrap stack's permissionsBoundaryArn output.`,
+    );
+  }
+  const allowed = s.allowedAccountIds;
+  const boundaryAccount = s.permissionsBoundaryArn?.split(":")[4];
+  if (allowed && boundaryAccount !== undefined) {
+    p.check(
+      allowed.includes(boundaryAccount),
+      k("permissionsBoundaryArn"),
+      `names account ${boundaryAccount}, but aws:allowedAccountIds allows only ${allowed.join(", ")}: IAM refuses a boundary of another account`,
+      s.permissionsBoundaryArn,
+      "Use the permissionsBoundaryArn output of the bootstrap stack in this stack's account.",
     );
   }
   if (s.preset === "prod") {

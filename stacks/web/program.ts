@@ -1,18 +1,41 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { WebTier } from "@web-infra/compute";
-import { LogEncryptionKey } from "@web-infra/core";
+import { LogEncryptionKey, Problems } from "@web-infra/core";
 import { MysqlDatabase } from "@web-infra/database";
 import { Monitoring } from "@web-infra/monitoring";
 import { Network } from "@web-infra/networking";
 import { COMPONENT_NAMES, componentArgs } from "./components";
-import { loadSettings, Settings } from "./config";
+import { loadSettings, PROJECT, Settings } from "./config";
+
+/**
+ * A boundary of another account: IAM would refuse it on the first role, midway through
+ * `pulumi up`. The account is known only from the credentials, so this asks STS once,
+ * before any resource is registered.
+ */
+async function checkBoundaryAccount(boundaryArn: string): Promise<void> {
+  const { accountId } = await aws.getCallerIdentity({});
+  const named = boundaryArn.split(":")[4];
+  if (named === accountId || named === "aws") return;
+  const p = new Problems(`stack "${pulumi.getStack()}" config`);
+  p.add(
+    `${PROJECT}:permissionsBoundaryArn`,
+    `names account ${named}, but this stack deploys to account ${accountId}: IAM refuses a boundary of another account`,
+    {
+      got: boundaryArn,
+      fix: "Use the permissionsBoundaryArn output of the bootstrap stack run in this account.",
+    },
+  );
+  p.throwIfAny();
+}
 
 /**
  * The web-infra program: the seed's architecture for one environment.
  * Config is read and checked once, before any resource is registered.
  */
-export function webStack(settings?: Settings) {
+export async function webStack(settings?: Settings) {
   const s = settings ?? loadSettings(pulumi.getStack(), pulumi.runtime.allConfig());
+  if (s.permissionsBoundaryArn !== undefined) await checkBoundaryAccount(s.permissionsBoundaryArn);
   // The config check resolved these same arguments (components.ts); here the placeholders
   // for other components' outputs are replaced by the outputs themselves.
   const args = componentArgs(s);

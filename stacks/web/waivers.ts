@@ -31,6 +31,18 @@ const DESIGN: readonly Waiver[] = [
   },
 ];
 
+/**
+ * The KMS keys' administrator statement. A key policy must let the account administer the key, or
+ * nobody can (AWS's default key policy); `kms:*` to the account root delegates that to IAM, and an
+ * action list would lock administrators out of every action KMS adds later.
+ */
+const KEY_ADMINISTRATION = (keys: readonly string[]): Waiver => ({
+  policy: "iam-policy-actions-known",
+  resources: keys,
+  reason:
+    "The keys' AccountAdministers statement gives the account root kms:*, AWS's default key policy: IAM decides who administers; a list would lock out actions KMS adds later.",
+});
+
 /** Staging's log groups: the VPC flow logs and the primary's and replica's MySQL log exports. */
 const STAGING_LOG_GROUPS: readonly string[] = [
   "network-flow-logs",
@@ -38,9 +50,10 @@ const STAGING_LOG_GROUPS: readonly string[] = [
 ];
 
 export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
-  prod: DESIGN,
+  prod: [...DESIGN, KEY_ADMINISTRATION(["logs", "monitoring-alarms"])],
   staging: [
     ...DESIGN,
+    KEY_ADMINISTRATION(["logs", "monitoring-alarms"]),
     { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests; staging is not a public service." },
     {
       policy: "rds-multi-az",
@@ -56,6 +69,12 @@ export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
   ],
   dev: [
     ...DESIGN,
+    KEY_ADMINISTRATION(["monitoring-alarms"]),
+    {
+      policy: "iam-role-permissions-boundary",
+      reason:
+        "Reuse: dev may run in a sandbox account without the bootstrap stack; staging and prod config requires web-infra:permissionsBoundaryArn.",
+    },
     { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests for a throwaway stack." },
     { policy: "elb-access-logs", reason: "Cost and teardown: no log bucket to empty before `pulumi destroy`." },
     { policy: "elb-deletion-protection", reason: "Teardown: dev stacks are destroyed often; protection would block `pulumi destroy`." },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "@web-infra/core";
+import { checkRoleSettings, Problems } from "@web-infra/core";
 import { architectureOf } from "./instanceTypes";
 import { unsafePageParameters } from "./userData";
 
@@ -198,6 +198,21 @@ export interface WebTierArgs {
    * @default - nginx serving the page and `/healthz` (renderUserData)
    */
   readonly userData?: string;
+  /**
+   * ARN of the IAM policy every role this component creates carries as its permissions boundary: the
+   * boundary the bootstrap stack exports (`permissionsBoundaryArn`). A deploy role that may create roles
+   * only with that boundary can then create these.
+   *
+   * @default - no boundary (the policy pack's iam-role-permissions-boundary rule flags it)
+   */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+  /**
+   * Path of the IAM roles this component creates, e.g. `/web-infra/prod/`: the bootstrap's deploy role of an
+   * environment may pass, and rewrite the trust of, only roles under its own path. Changing it replaces the roles.
+   *
+   * @default "/"
+   */
+  readonly rolePath?: string;
   /**
    * Tags for every resource; each also gets a `Name`.
    *
@@ -404,6 +419,7 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs, region: stri
     );
     resolvedTls = { kind: "domain", domainName: tls.domainName ?? "", hostedZoneId: tls.hostedZoneId ?? "" };
   }
+  checkRoleSettings(p, args);
   p.throwIfAny();
 
   return {

@@ -1,12 +1,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { withName } from "@web-infra/core";
+import { roleInputs, withName } from "@web-infra/core";
 import type { Resolved, WebTierArgs } from "./args";
 import { al2023NamePattern } from "./instanceTypes";
 import { renderUserData } from "./userData";
 
-/** Managed policy that lets Session Manager reach the instance: the only admin path (no SSH, no key pair). */
-export const SSM_CORE_POLICY = "AmazonSSMManagedInstanceCore";
+/**
+ * What the SSM agent needs for Session Manager, the only admin path (no SSH, no key pair), written
+ * out: registering the instance (`ssm:UpdateInstanceInformation`), the session channels
+ * (`ssmmessages`) and the agent's message queue (`ec2messages`). Not AmazonSSMManagedInstanceCore:
+ * it also allows `ssm:GetParameter(s)` on every parameter, which would make the database's narrow
+ * `grantRead` meaningless (AWS's "Create a custom IAM instance profile for Session Manager").
+ */
+export const SESSION_MANAGER_ACTIONS = {
+  register: ["ssm:UpdateInstanceInformation"],
+  channels: [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+  ],
+  messages: [
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+  ],
+} as const;
 
 /**
  * How a new server is treated while it boots. The boot script installs nginx with retries
@@ -119,6 +141,7 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
     `${name}-server`,
     {
       description: `Web servers of ${name}`,
+      ...roleInputs(args),
       assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
         { statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }] },
         parent,
@@ -128,9 +151,27 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
     parent,
   );
   const partition = aws.getPartitionOutput({}, parent).partition;
-  new aws.iam.RolePolicyAttachment(
-    `${name}-server-ssm`,
-    { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${SSM_CORE_POLICY}` },
+  const account = aws.getCallerIdentityOutput({}, parent).accountId;
+  new aws.iam.RolePolicy(
+    `${name}-server-session-manager`,
+    {
+      role: role.name,
+      policy: aws.iam.getPolicyDocumentOutput(
+        {
+          statements: [
+            {
+              sid: "RegisterWithSystemsManager",
+              actions: [...SESSION_MANAGER_ACTIONS.register],
+              resources: [pulumi.interpolate`arn:${partition}:ec2:${s.region}:${account}:instance/*`],
+            },
+            // Neither service has resource types: IAM takes only "*" for their actions.
+            { sid: "SessionChannels", actions: [...SESSION_MANAGER_ACTIONS.channels], resources: ["*"] },
+            { sid: "AgentMessages", actions: [...SESSION_MANAGER_ACTIONS.messages], resources: ["*"] },
+          ],
+        },
+        parent,
+      ).json,
+    },
     parent,
   );
   const profile = new aws.iam.InstanceProfile(`${name}-server`, { role: role.name, tags: withName(tags, `${name}-server`) }, parent);

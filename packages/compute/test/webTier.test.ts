@@ -116,7 +116,7 @@ describe("WebTier", () => {
         "aws:ec2/securityGroup:SecurityGroup": 2,
         "aws:iam/instanceProfile:InstanceProfile": 1,
         "aws:iam/role:Role": 1,
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
         "aws:lb/listener:Listener": 2,
         "aws:lb/loadBalancer:LoadBalancer": 1,
         "aws:lb/targetGroup:TargetGroup": 1,
@@ -370,19 +370,52 @@ describe("WebTier", () => {
       );
     });
 
-    it("gives the servers a role with only AmazonSSMManagedInstanceCore", () => {
+    it("gives the servers a role with only the Session Manager agent's actions, written out, and no managed policy", () => {
       const role = g.get("aws:iam/role:Role", "web-server");
       assert.deepEqual(JSON.parse(String(role.inputs["assumeRolePolicy"])).Statement, [
         { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
       ]);
-      const attachments = g
-        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        .filter((a) => a.inputs["role"] === role.state["name"]);
       assert.deepEqual(
-        attachments.map((a) => a.inputs["policyArn"]),
-        ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+        g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs["role"] === role.state["name"]),
+        [],
       );
-      assert.equal(g.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+      const policies = g.ofType("aws:iam/rolePolicy:RolePolicy");
+      assert.deepEqual(
+        policies.map((p) => p.name),
+        ["web-server-session-manager"],
+      );
+      assert.deepEqual(JSON.parse(String(policies[0]!.inputs["policy"])).Statement, [
+        {
+          Sid: "RegisterWithSystemsManager",
+          Effect: "Allow",
+          Action: "ssm:UpdateInstanceInformation",
+          Resource: "arn:aws:ec2:us-east-1:123456789012:instance/*",
+        },
+        {
+          Sid: "SessionChannels",
+          Effect: "Allow",
+          Action: [
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+          ],
+          Resource: "*",
+        },
+        {
+          Sid: "AgentMessages",
+          Effect: "Allow",
+          Action: [
+            "ec2messages:AcknowledgeMessage",
+            "ec2messages:DeleteMessage",
+            "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint",
+            "ec2messages:GetMessages",
+            "ec2messages:SendReply",
+          ],
+          Resource: "*",
+        },
+      ]);
       const profile = g.get("aws:iam/instanceProfile:InstanceProfile", "web-server");
       assert.equal(profile.inputs["role"], role.state["name"]);
       assert.deepEqual(g.get(TEMPLATE, "web-server").inputs["iamInstanceProfile"], { arn: profile.state["arn"] });
@@ -489,6 +522,13 @@ describe("WebTier", () => {
   });
 
   describe("options", () => {
+    it("gives its role the permissions boundary and path it is given", async () => {
+      const boundary = "arn:aws:iam::123456789012:policy/web-infra/web-infra-boundary";
+      const g = await run({ permissionsBoundary: boundary, rolePath: "/web-infra/prod/" });
+      const role = g.get("aws:iam/role:Role", "web-server");
+      assert.deepEqual([role.inputs["permissionsBoundary"], role.inputs["path"]], [boundary, "/web-infra/prod/"]);
+    });
+
     it("during an appPort change, opens both ports from the load balancer only and has nginx listen on both", async () => {
       const g = await run({ appPort: 8443, previousAppPort: 8080 });
       assert.deepEqual(
@@ -729,6 +769,12 @@ describe("WebTier", () => {
     });
     it("fails when appPort is 443", async () => {
       assert.deepEqual(await problemKeys({ appPort: 443 }), ["appPort"]);
+    });
+    it("fails when permissionsBoundary is not an IAM policy ARN", async () => {
+      assert.deepEqual(await problemKeys({ permissionsBoundary: "arn:aws:iam::123456789012:role/boundary" }), ["permissionsBoundary"]);
+    });
+    it("fails when rolePath does not start and end with /", async () => {
+      assert.deepEqual(await problemKeys({ rolePath: "web-infra/prod" }), ["rolePath"]);
     });
     it("fails when previousAppPort is out of range", async () => {
       assert.deepEqual(await problemKeys({ appPort: 8443, previousAppPort: 0 }), ["previousAppPort"]);

@@ -3,3 +3,4 @@ export * from "./tags";
 export * from "./connections";
 export * from "./logKey";
 export * from "./cloudwatch";
+export * from "./iam";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Connections, LOG_RETENTION_DAYS, Problems, withName } from "@web-infra/core";
+import { checkRoleSettings, Connections, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
 import {
   CA_CERTIFICATES,
   dailyWindow,
@@ -188,6 +188,21 @@ export interface MysqlDatabaseArgs {
    * @default 30
    */
   readonly secretRecoveryWindowDays?: number;
+  /**
+   * ARN of the IAM policy every role this component creates carries as its permissions boundary: the
+   * boundary the bootstrap stack exports (`permissionsBoundaryArn`). A deploy role that may create roles
+   * only with that boundary can then create these.
+   *
+   * @default - no boundary (the policy pack's iam-role-permissions-boundary rule flags it)
+   */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+  /**
+   * Path of the IAM roles this component creates, e.g. `/web-infra/prod/`: the bootstrap's deploy role of an
+   * environment may pass, and rewrite the trust of, only roles under its own path. Changing it replaces the roles.
+   *
+   * @default "/"
+   */
+  readonly rolePath?: string;
   /**
    * Tags for every resource; each also gets a `Name`.
    *
@@ -407,6 +422,7 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
       r.parameterPath,
       "Start with / and use letters, digits, _, . and - between slashes.",
     );
+  checkRoleSettings(p, args);
   p.throwIfAny();
   return r;
 }
@@ -519,7 +535,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       stateful,
     );
 
-    const monitoringRole = cfg.monitoringInterval > 0 ? this.monitoringRole(name, tags) : undefined;
+    const monitoringRole = cfg.monitoringInterval > 0 ? this.monitoringRole(name, tags, args) : undefined;
 
     const common = {
       parameterGroupName: parameterGroup.name,
@@ -712,12 +728,13 @@ export class MysqlDatabase extends pulumi.ComponentResource {
     );
   }
 
-  private monitoringRole(name: string, tags: MysqlDatabaseArgs["tags"]): aws.iam.Role {
+  private monitoringRole(name: string, tags: MysqlDatabaseArgs["tags"], args: RoleSettings): aws.iam.Role {
     const parent = { parent: this };
     const role = new aws.iam.Role(
       `${name}-monitoring`,
       {
         description: `Enhanced Monitoring of ${name}`,
+        ...roleInputs(args),
         assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
           {
             statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }] }],

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS, Problems, withName } from "@web-infra/core";
+import { checkRoleSettings, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
 import { ipv6Subnet, isCanonicalCidr, maxAzs, prefixLength, subnetCidr, Tier } from "./cidr";
 
 // Moved to @web-infra/core so the database can share it; still importable from here.
@@ -83,6 +83,21 @@ export interface NetworkArgs {
    * @default - enabled, all traffic, kept 365 days
    */
   readonly flowLogs?: FlowLogArgs;
+  /**
+   * ARN of the IAM policy every role this component creates carries as its permissions boundary: the
+   * boundary the bootstrap stack exports (`permissionsBoundaryArn`). A deploy role that may create roles
+   * only with that boundary can then create these.
+   *
+   * @default - no boundary (the policy pack's iam-role-permissions-boundary rule flags it)
+   */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+  /**
+   * Path of the IAM roles this component creates, e.g. `/web-infra/prod/`: the bootstrap's deploy role of an
+   * environment may pass, and rewrite the trust of, only roles under its own path. Changing it replaces the roles.
+   *
+   * @default "/"
+   */
+  readonly rolePath?: string;
   /**
    * Tags for every resource; each also gets a `Name`.
    *
@@ -189,6 +204,7 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
     ["ALL", "REJECT", "ACCEPT"] as const,
     "Use ALL unless a cost review asks for less.",
   );
+  checkRoleSettings(p, args);
   p.throwIfAny();
   return resolved;
 }
@@ -361,7 +377,7 @@ export class Network extends pulumi.ComponentResource {
     );
 
     if (cfg.flowLogs.enabled) {
-      this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags);
+      this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags, args);
     }
 
     this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
@@ -378,7 +394,7 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
-  private createFlowLogs(name: string, cfg: Resolved["flowLogs"], tags: NetworkArgs["tags"]): pulumi.Output<string> {
+  private createFlowLogs(name: string, cfg: Resolved["flowLogs"], tags: NetworkArgs["tags"], args: RoleSettings): pulumi.Output<string> {
     const parent = { parent: this };
     const group = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
@@ -390,6 +406,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         description: `Lets VPC Flow Logs write ${name}'s records to CloudWatch Logs`,
+        ...roleInputs(args),
         assumeRolePolicy: aws.iam.getPolicyDocumentOutput(
           {
             statements: [

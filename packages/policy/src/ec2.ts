@@ -35,6 +35,34 @@ export const SSM_ENDPOINT_SERVICES: readonly string[] = ["ssm", "ec2messages", "
 
 const SSM_CORE_POLICY = ":policy/AmazonSSMManagedInstanceCore";
 
+/** What the SSM agent must be allowed for Session Manager: registering the instance and opening session channels. */
+export const SSM_AGENT_ACTIONS: readonly string[] = [
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
+/** The actions an inline policy document allows by name (Allow statements' `Action`, lower-cased; no wildcard expansion). */
+function allowedActions(policy: unknown): Set<string> {
+  let doc: unknown = policy;
+  try {
+    if (typeof doc === "string") doc = JSON.parse(doc);
+  } catch {
+    return new Set();
+  }
+  const statements = [obj(doc)["Statement"]].flat() as unknown[];
+  return new Set(
+    statements
+      .map(obj)
+      .filter((st) => st["Effect"] === "Allow")
+      .flatMap((st) => [st["Action"]].flat())
+      .filter(nonEmpty)
+      .map((a) => a.toLowerCase()),
+  );
+}
+
 /** The provider's description for a security group that sets none. */
 const DEFAULT_SG_DESCRIPTION = "Managed by Pulumi";
 
@@ -246,7 +274,7 @@ export const ssmManagedInstance = stackPolicy(
     securityHub: ["SSM.1"],
     checkov: ["CKV2_AWS_41"],
     description:
-      "An instance names an iamInstanceProfile (a launch template iamInstanceProfile.name or .arn) of this stack whose role has a RolePolicyAttachment of AmazonSSMManagedInstanceCore",
+      "An instance names an iamInstanceProfile (a launch template iamInstanceProfile.name or .arn) of this stack whose role has a RolePolicyAttachment of AmazonSSMManagedInstanceCore, or an inline policy (RolePolicy) that allows the SSM agent's Session Manager actions by name",
   },
   (resources) => {
     const out: Finding[] = [];
@@ -267,9 +295,14 @@ export const ssmManagedInstance = stackPolicy(
       else if (
         !ofType(resources, T.IAM_ROLE_POLICY_ATTACHMENT).some(
           (a) => a.props["role"] === role && typeof a.props["policyArn"] === "string" && a.props["policyArn"].endsWith(SSM_CORE_POLICY),
+        ) &&
+        !ofType(resources, T.IAM_ROLE_POLICY).some(
+          (rp) => rp.props["role"] === role && SSM_AGENT_ACTIONS.every((a) => allowedActions(rp.props["policy"]).has(a.toLowerCase())),
         )
       ) {
-        report(`role ${role} of instance profile ${profile.name} has no AmazonSSMManagedInstanceCore attachment`);
+        report(
+          `role ${role} of instance profile ${profile.name} has neither an AmazonSSMManagedInstanceCore attachment nor an inline policy allowing ${SSM_AGENT_ACTIONS.join(", ")}`,
+        );
       }
     }
     return out;

@@ -33,7 +33,7 @@ function describe(meta: RuleMeta): string {
     meta.securityHub.length ? `Security Hub ${meta.securityHub.join(", ")}` : "",
     meta.checkov.length ? `Checkov ${meta.checkov.join(", ")}` : "",
   ].filter(Boolean);
-  return `${meta.description} [baseline row ${meta.row}; ${ids.join("; ")}]`;
+  return `${meta.description} [baseline row ${meta.row}${ids.map((id) => `; ${id}`).join("")}]`;
 }
 
 /** What a check returns: nothing (pass), a message, or several. */

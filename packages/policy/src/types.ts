@@ -39,6 +39,7 @@ export const T = {
   IAM_ROLE: ["aws:iam/role:Role"],
   IAM_INSTANCE_PROFILE: ["aws:iam/instanceProfile:InstanceProfile"],
   IAM_ROLE_POLICY_ATTACHMENT: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"],
+  IAM_ROLE_POLICY: ["aws:iam/rolePolicy:RolePolicy"],
   RANDOM_SECRET: ["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString"],
 } satisfies Record<string, readonly string[]>;
 

@@ -13,6 +13,7 @@ import {
   noWorldRiskyPorts,
   securityGroupHygiene,
   singleEni,
+  SSM_AGENT_ACTIONS,
   ssmEndpointsWithoutNat,
   noSecretsInUserData,
   ssmManagedInstance,
@@ -357,12 +358,30 @@ describe("EC2 policies", () => {
       });
       assert.deepEqual(found, ["vm: instance profile web has no role"]);
     });
+    const inline = (actions: string[]) => () => {
+      const role = new aws.iam.Role("web", { name: "web-instance", assumeRolePolicy: ASSUME_EC2 });
+      new aws.iam.RolePolicy("web-session-manager", {
+        role: role.name,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }),
+      });
+      instance("vm", { iamInstanceProfile: new aws.iam.InstanceProfile("web", { role: role.name }).name });
+    };
+    it("stays quiet on a role whose inline policy allows the Session Manager agent's actions by name", async () => {
+      assert.deepEqual(await violations(ssmManagedInstance, inline([...SSM_AGENT_ACTIONS])), []);
+    });
+    it("fails when the inline policy leaves out one of the agent's actions", async () => {
+      const found = await violations(ssmManagedInstance, inline(SSM_AGENT_ACTIONS.filter((a) => a !== "ssmmessages:OpenDataChannel")));
+      assert.equal(found.length, 1);
+      assert.match(found[0]!, /^vm: role web-instance of instance profile web has neither/);
+    });
     it("fails when the role lacks AmazonSSMManagedInstanceCore", async () => {
       const found = await violations(ssmManagedInstance, () => {
         const profile = profileWith([aws.iam.ManagedPolicy.CloudWatchAgentServerPolicy]);
         instance("vm", { iamInstanceProfile: profile.name });
       });
-      assert.deepEqual(found, ["vm: role web-instance of instance profile web has no AmazonSSMManagedInstanceCore attachment"]);
+      assert.deepEqual(found, [
+        "vm: role web-instance of instance profile web has neither an AmazonSSMManagedInstanceCore attachment nor an inline policy allowing ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel",
+      ]);
     });
     for (const [what, line, message] of [
       ["an access key id", "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "an AWS access key id"],
@@ -410,7 +429,9 @@ describe("EC2 policies", () => {
         const profile = profileWith([aws.iam.ManagedPolicy.CloudWatchAgentServerPolicy]);
         template("lt", { iamInstanceProfile: { name: profile.name } });
       });
-      assert.deepEqual(found, ["lt: role web-instance of instance profile web has no AmazonSSMManagedInstanceCore attachment"]);
+      assert.deepEqual(found, [
+        "lt: role web-instance of instance profile web has neither an AmazonSSMManagedInstanceCore attachment nor an inline policy allowing ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel",
+      ]);
     });
     it("fails when a launch template's base64 user data holds a secret (it is decoded before the scan)", async () => {
       const script = "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nDB_PASSWORD='hunter2hunter2'\n";
