@@ -8,17 +8,17 @@ import { parse } from "yaml";
 import { renderValue, ValidationError } from "@web-infra/core";
 import { registeredBefore, RunOptions, runProgram, RunResult } from "@web-infra/testing";
 import { DEFAULTS, loadBootstrapSettings } from "../stacks/bootstrap/config";
-import { bootstrapStack, DEPLOY_SESSION_SECONDS, WEB_STACK_IAM_ACTIONS } from "../stacks/bootstrap/program";
+import { bootstrapStack } from "../stacks/bootstrap/program";
 import { AUD_KEY, checkGithubTrust, githubTrustPolicy, SUB_KEY } from "../stacks/bootstrap/trust";
 
 const ROOT = resolve(__dirname, "..");
 const PROJECT_DIR = join(ROOT, "stacks/bootstrap");
 const REPO = "example-org/web-infra";
 const ACCOUNT = "123456789012";
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Admin`;
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 const PREVIEW_SUBJECTS = [`repo:${REPO}:pull_request`];
 const DRIFT_SUBJECTS = [`repo:${REPO}:ref:refs/heads/main`];
-const DEPLOY_SUBJECTS = [`repo:${REPO}:environment:dev`, `repo:${REPO}:environment:staging`, `repo:${REPO}:environment:prod`];
 
 const project = parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
   name: string;
@@ -34,8 +34,8 @@ let adminRun: Promise<RunResult> | undefined;
 /** The admin stack file's graph, run once and shared. */
 const admin = () => (adminRun ??= runBootstrap());
 
-/** The trust policy GitHub roles must have, with the given subjects. */
-function expectedTrust(subjects: string[]) {
+/** The trust policy GitHub roles must have, with the given subjects (and workflow file, where bound). */
+function expectedTrust(subjects: string[], workflow?: string) {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -44,29 +44,16 @@ function expectedTrust(subjects: string[]) {
         Effect: "Allow",
         Principal: { Federated: OIDC_ARN },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [AUD_KEY]: "sts.amazonaws.com", [SUB_KEY]: subjects } },
+        Condition: {
+          StringEquals: {
+            [AUD_KEY]: "sts.amazonaws.com",
+            [SUB_KEY]: subjects,
+            ...(workflow === undefined ? {} : { "token.actions.githubusercontent.com:job_workflow_ref": workflow }),
+          },
+        },
       },
     ],
   };
-}
-
-function stateStatements(bucketArn: string, keyArn: string, mode: "read" | "write") {
-  const write = mode === "write";
-  return [
-    {
-      Sid: "StateObjects",
-      Effect: "Allow",
-      Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : "s3:GetObject",
-      Resource: `${bucketArn}/*`,
-    },
-    { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
-    {
-      Sid: "StateKey",
-      Effect: "Allow",
-      Action: write ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"],
-      Resource: keyArn,
-    },
-  ];
 }
 
 const json = (v: unknown) => JSON.parse(String(v)) as unknown;
@@ -167,15 +154,16 @@ describe("bootstrap stack: admin", () => {
     assert.deepEqual(g.rejections, []);
   });
 
-  it("creates exactly the OIDC provider, the state backend and three roles", async () => {
+  it("creates the OIDC provider, the state backend with a key per environment, the boundary and a role per workflow and environment", async () => {
     const g = await admin();
     assert.deepEqual(g.counts(), {
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-      "aws:iam/role:Role": 3,
-      "aws:iam/rolePolicy:RolePolicy": 5,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
-      "aws:kms/alias:Alias": 1,
-      "aws:kms/key:Key": 1,
+      "aws:iam/policy:Policy": 1,
+      "aws:iam/role:Role": 5,
+      "aws:iam/rolePolicy:RolePolicy": 9,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+      "aws:kms/alias:Alias": 4,
+      "aws:kms/key:Key": 4,
       "aws:s3/bucket:Bucket": 1,
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
       "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
@@ -191,7 +179,9 @@ describe("bootstrap stack: admin", () => {
         "web-infra:bootstrap:StateBackend web-infra-state",
         "web-infra:bootstrap:GithubActionsRole web-infra-preview",
         "web-infra:bootstrap:GithubActionsRole web-infra-drift",
-        "web-infra:bootstrap:GithubActionsRole web-infra-deploy",
+        "web-infra:bootstrap:GithubActionsRole web-infra-deploy-dev",
+        "web-infra:bootstrap:GithubActionsRole web-infra-deploy-staging",
+        "web-infra:bootstrap:GithubActionsRole web-infra-deploy-prod",
       ],
     );
   });
@@ -204,6 +194,18 @@ describe("bootstrap stack: admin", () => {
     assert.equal(provider.state["arn"], OIDC_ARN);
   });
 
+  it("names its roles under /web-infra/bootstrap/, so the bucket and key policies can name them", async () => {
+    const g = await admin();
+    assert.deepEqual(
+      g.ofType("aws:iam/role:Role").map((r) => [r.inputs["name"], r.inputs["path"], r.state["arn"]]),
+      ["web-infra-preview", "web-infra-drift", "web-infra-deploy-dev", "web-infra-deploy-staging", "web-infra-deploy-prod"].map((n) => [
+        n,
+        "/web-infra/bootstrap/",
+        `arn:aws:iam::${ACCOUNT}:role/web-infra/bootstrap/${n}`,
+      ]),
+    );
+  });
+
   it("lets only this repository's pull_request runs assume the preview role", async () => {
     const g = await admin();
     const policy = String(g.get("aws:iam/role:Role", "web-infra-preview").inputs["assumeRolePolicy"]);
@@ -211,33 +213,63 @@ describe("bootstrap stack: admin", () => {
     assert.deepEqual(checkGithubTrust(policy, REPO), []);
   });
 
-  it("lets only runs on this repository's main branch (the nightly drift check) assume the drift role", async () => {
+  it("lets only drift.yml on this repository's main branch assume the drift role", async () => {
     const g = await admin();
     const policy = String(g.get("aws:iam/role:Role", "web-infra-drift").inputs["assumeRolePolicy"]);
-    assert.deepEqual(json(policy), expectedTrust(DRIFT_SUBJECTS));
+    assert.deepEqual(json(policy), expectedTrust(DRIFT_SUBJECTS, `${REPO}/.github/workflows/drift.yml@refs/heads/main`));
     assert.deepEqual(checkGithubTrust(policy, REPO), []);
   });
 
-  it("lets only the deploy environments of this repository assume the deploy role, never a bare run on main", async () => {
+  it("lets only deploy.yml on main, in the environment of the same name, assume each deploy role", async () => {
     const g = await admin();
-    const policy = String(g.get("aws:iam/role:Role", "web-infra-deploy").inputs["assumeRolePolicy"]);
-    assert.deepEqual(json(policy), expectedTrust(DEPLOY_SUBJECTS));
-    assert.deepEqual(checkGithubTrust(policy, REPO), []);
+    for (const env of ["dev", "staging", "prod"]) {
+      const policy = String(g.get("aws:iam/role:Role", `web-infra-deploy-${env}`).inputs["assumeRolePolicy"]);
+      assert.deepEqual(
+        json(policy),
+        expectedTrust([`repo:${REPO}:environment:${env}`], `${REPO}/.github/workflows/deploy.yml@refs/heads/main`),
+      );
+      assert.deepEqual(checkGithubTrust(policy, REPO), []);
+    }
   });
 
-  it("keeps state in a protected, versioned, KMS-encrypted, private, TLS-only bucket that expires old versions", async () => {
+  it("keeps sessions as long as each job needs: 3 h for a deploy's first pulumi up, the default hour otherwise", async () => {
     const g = await admin();
-    const { bucket, bucketArn, keyArn } = stateIds(g);
+    assert.deepEqual(
+      g.ofType("aws:iam/role:Role").map((r) => [r.name, r.inputs["maxSessionDuration"]]),
+      [
+        ["web-infra-preview", 3600],
+        ["web-infra-drift", 3600],
+        ["web-infra-deploy-dev", 10800],
+        ["web-infra-deploy-staging", 10800],
+        ["web-infra-deploy-prod", 10800],
+      ],
+    );
+  });
+
+  it("attaches ReadOnlyAccess to the preview and drift roles and PowerUserAccess to the deploy roles, nothing else", async () => {
+    const g = await admin();
+    const attached = (role: string) =>
+      g
+        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.inputs["role"] === g.get("aws:iam/role:Role", role).state["name"])
+        .map((a) => a.inputs["policyArn"]);
+    assert.deepEqual(attached("web-infra-preview"), ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    assert.deepEqual(attached("web-infra-drift"), ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    for (const env of ["dev", "staging", "prod"])
+      assert.deepEqual(attached(`web-infra-deploy-${env}`), ["arn:aws:iam::aws:policy/PowerUserAccess"]);
+  });
+
+  it("keeps state in a protected, versioned, KMS-encrypted, private bucket that expires old versions", async () => {
+    const g = await admin();
+    const { bucket, keyArn } = stateIds(g);
     const of = (type: string) => g.get(type, "web-infra-state");
     const b = of("aws:s3/bucket:Bucket");
     assert.equal(b.inputs["forceDestroy"], false);
     assert.equal(b.options.protect, true);
     assert.ok(bucket.length <= 63, bucket);
-
     const versioning = of("aws:s3/bucketVersioning:BucketVersioning").inputs;
     assert.deepEqual([versioning["bucket"], versioning["versioningConfiguration"]], [bucket, { status: "Enabled" }]);
     const sse = of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
-    assert.equal(sse["bucket"], bucket);
     assert.deepEqual(sse["rules"], [
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true },
     ]);
@@ -251,19 +283,6 @@ describe("bootstrap stack: admin", () => {
     assert.deepEqual(of("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs["rule"], {
       objectOwnership: "BucketOwnerEnforced",
     });
-    assert.deepEqual(json(of("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucketArn, `${bucketArn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
-    });
     assert.deepEqual(of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"], [
       {
         id: "expire-old-state",
@@ -276,135 +295,108 @@ describe("bootstrap stack: admin", () => {
     ]);
   });
 
-  it("rotates the protected secrets key, administered by the account alone, under the configured alias", async () => {
+  it("guards the bucket by its own policy: TLS only, this account only, only the admin rewrites it or deletes versions, each stack's objects to its roles", async () => {
     const g = await admin();
-    const key = g.get("aws:kms/key:Key", "web-infra-state");
-    assert.equal(key.inputs["enableKeyRotation"], true);
-    assert.equal(key.options.protect, true);
-    assert.deepEqual(json(key.inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+    const { bucketArn } = stateIds(g);
+    const doc = json(g.get("aws:s3/bucketPolicy:BucketPolicy", "web-infra-state").inputs["policy"]) as { Statement: { Sid: string }[] };
+    assert.deepEqual(
+      doc.Statement.map((st) => st.Sid),
+      [
+        "DenyInsecureTransport",
+        "DenyOtherAccounts",
+        "OnlyTheAdminRewritesTheBucket",
+        "OnlyItsDeployRoleWritesdev",
+        "OnlyItsRolesReaddev",
+        "OnlyItsDeployRoleWritesstaging",
+        "OnlyItsRolesReadstaging",
+        "OnlyItsDeployRoleWritesprod",
+        "OnlyItsRolesReadprod",
+        "OnlyTheAdminDeletesVersions",
       ],
+    );
+    assert.deepEqual(doc.Statement[0], {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
-    const alias = g.get("aws:kms/alias:Alias", "web-infra-state");
-    assert.deepEqual([alias.inputs["name"], alias.inputs["targetKeyId"]], ["alias/web-infra-pulumi", key.state["keyId"]]);
-  });
-
-  it("gives the preview role ReadOnlyAccess and read-only state access, nothing more", async () => {
-    const g = await admin();
-    const { bucketArn, keyArn } = stateIds(g);
-    const role = g.get("aws:iam/role:Role", "web-infra-preview");
-    const roleName = role.state["name"];
-    assert.deepEqual(
-      g
-        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        .filter((a) => a.inputs["role"] === roleName)
-        .map((a) => a.inputs["policyArn"]),
-      ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
-    );
-    const inline = g.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs["role"] === roleName);
-    assert.deepEqual(
-      inline.map((p) => json(p.inputs["policy"])),
-      [{ Version: "2012-10-17", Statement: stateStatements(bucketArn, keyArn, "read") }],
-    );
-    assert.equal(role.inputs["maxSessionDuration"], 3600);
-  });
-
-  it("gives the drift role ReadOnlyAccess, read-only state access and the web-infra secrets a refresh reads", async () => {
-    const g = await admin();
-    const { bucketArn, keyArn } = stateIds(g);
-    const role = g.get("aws:iam/role:Role", "web-infra-drift");
-    const roleName = role.state["name"];
-    assert.deepEqual(
-      g
-        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        .filter((a) => a.inputs["role"] === roleName)
-        .map((a) => a.inputs["policyArn"]),
-      ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
-    );
-    const inline = g.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs["role"] === roleName);
-    assert.deepEqual(inline.map((p) => p.name).sort(), ["web-infra-drift-secrets", "web-infra-drift-state"]);
-    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-drift-state").inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: stateStatements(bucketArn, keyArn, "read"),
-    });
-    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-drift-secrets").inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "RefreshWebInfraSecrets",
-          Effect: "Allow",
-          Action: "secretsmanager:GetSecretValue",
-          Resource: "*",
-          Condition: { StringEquals: { "aws:ResourceTag/Project": "web-infra" } },
-        },
+    const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/web-infra/bootstrap/${n}`;
+    assert.deepEqual(doc.Statement[8], {
+      Sid: "OnlyItsRolesReadprod",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: [
+        `${bucketArn}/.pulumi/stacks/web-infra/prod.json*`,
+        `${bucketArn}/.pulumi/backups/web-infra/prod/*`,
+        `${bucketArn}/.pulumi/history/web-infra/prod/*`,
+        `${bucketArn}/.pulumi/locks/organization/web-infra/prod/*`,
       ],
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [ADMIN, role("web-infra-deploy-prod"), role("web-infra-drift")] } },
     });
   });
 
-  it("gives the deploy role PowerUserAccess, the web stack's IAM actions on roles and instance profiles, and the state statements", async () => {
+  it("keeps one rotated, protected secrets key per environment under <alias>-<env>, usable only by that stack's roles", async () => {
     const g = await admin();
-    const { bucketArn, keyArn } = stateIds(g);
-    const role = g.get("aws:iam/role:Role", "web-infra-deploy");
-    const roleName = role.state["name"];
-    assert.deepEqual(
-      g
-        .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        .filter((a) => a.inputs["role"] === roleName)
-        .map((a) => a.inputs["policyArn"]),
-      ["arn:aws:iam::aws:policy/PowerUserAccess"],
-    );
-    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-deploy-state").inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: stateStatements(bucketArn, keyArn, "write"),
-    });
-    const preview = g.get("aws:iam/role:Role", "web-infra-preview");
-    const drift = g.get("aws:iam/role:Role", "web-infra-drift");
-    assert.deepEqual(json(g.get("aws:iam/rolePolicy:RolePolicy", "web-infra-deploy-iam").inputs["policy"]), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "WebStackRoles",
-          Effect: "Allow",
-          Action: WEB_STACK_IAM_ACTIONS,
-          Resource: [`arn:aws:iam::${ACCOUNT}:role/*`, `arn:aws:iam::${ACCOUNT}:instance-profile/*`],
-        },
-        {
-          Sid: "KeepBootstrapRoles",
-          Effect: "Deny",
-          Action: "iam:*",
-          Resource: [preview.state["arn"], drift.state["arn"], role.state["arn"]],
-        },
-      ],
-    });
-    for (const action of [
-      "iam:CreateRole",
-      "iam:PutRolePolicy",
-      "iam:AttachRolePolicy",
-      "iam:CreateInstanceProfile",
-      "iam:AddRoleToInstanceProfile",
-      "iam:PassRole",
-    ]) {
-      assert.ok(WEB_STACK_IAM_ACTIONS.includes(action), action);
+    const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/web-infra/bootstrap/${n}`;
+    for (const [env, users] of [
+      ["dev", [role("web-infra-deploy-dev"), role("web-infra-drift"), role("web-infra-preview")]],
+      ["staging", [role("web-infra-deploy-staging"), role("web-infra-drift")]],
+      ["prod", [role("web-infra-deploy-prod"), role("web-infra-drift")]],
+    ] as const) {
+      const key = g.get("aws:kms/key:Key", `web-infra-secrets-${env}`);
+      assert.equal(key.inputs["enableKeyRotation"], true);
+      assert.equal(key.options.protect, true);
+      const alias = g.get("aws:kms/alias:Alias", `web-infra-secrets-${env}`);
+      assert.deepEqual([alias.inputs["name"], alias.inputs["targetKeyId"]], [`alias/web-infra-pulumi-${env}`, key.state["keyId"]]);
+      const statements = (json(key.inputs["policy"]) as { Statement: { Sid: string; Condition?: unknown }[] }).Statement;
+      assert.deepEqual(
+        statements.map((st) => st.Sid),
+        ["AccountAdministers", "OnlyTheAdminDestroys", "OnlyTheNamedRolesUse"],
+      );
+      assert.deepEqual(statements[2]!.Condition, { ArnNotEquals: { "aws:PrincipalArn": [ADMIN, ...users] } });
     }
-    assert.ok(WEB_STACK_IAM_ACTIONS.every((a) => a.startsWith("iam:") && !a.includes("*")));
-    assert.equal(g.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs["role"] === roleName).length, 2);
-    assert.equal(role.inputs["maxSessionDuration"], DEPLOY_SESSION_SECONDS);
+    const stateKey = json(g.get("aws:kms/key:Key", "web-infra-state").inputs["policy"]) as { Statement: { Sid: string }[] };
+    assert.deepEqual(
+      stateKey.Statement.map((st) => st.Sid),
+      ["AccountAdministers", "OnlyTheAdminDestroys"],
+    );
+  });
+
+  it("creates the permissions boundary at the ARN the web stacks name", async () => {
+    const g = await admin();
+    const boundary = g.get("aws:iam/policy:Policy", "web-infra-boundary");
+    assert.equal(boundary.state["arn"], `arn:aws:iam::${ACCOUNT}:policy/web-infra/web-infra-boundary`);
+    assert.equal(g.outputs["permissionsBoundaryArn"], boundary.state["arn"]);
   });
 
   it("publishes the role and backend outputs, with the exact login and secrets-provider strings", async () => {
     const g = await admin();
     const { bucket, keyArn } = stateIds(g);
+    const arn = (type: string, name: string) => g.get(type, name).state["arn"];
     assert.deepEqual(g.outputs, {
-      previewRoleArn: g.get("aws:iam/role:Role", "web-infra-preview").state["arn"],
-      driftRoleArn: g.get("aws:iam/role:Role", "web-infra-drift").state["arn"],
-      deployRoleArn: g.get("aws:iam/role:Role", "web-infra-deploy").state["arn"],
+      previewRoleArn: arn("aws:iam/role:Role", "web-infra-preview"),
+      driftRoleArn: arn("aws:iam/role:Role", "web-infra-drift"),
+      deployRoleArns: Object.fromEntries(["dev", "staging", "prod"].map((e) => [e, arn("aws:iam/role:Role", `web-infra-deploy-${e}`)])),
+      permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/web-infra/web-infra-boundary`,
       stateBucket: bucket,
-      secretsKeyArn: keyArn,
+      stateKeyArn: keyArn,
+      secretsKeyArns: Object.fromEntries(["dev", "staging", "prod"].map((e) => [e, arn("aws:kms/key:Key", `web-infra-secrets-${e}`)])),
       oidcProviderArn: OIDC_ARN,
       loginCommand: `pulumi login "s3://${bucket}?region=us-east-1&awssdk=v2"`,
-      secretsProvider: "awskms://alias/web-infra-pulumi?region=us-east-1",
+      secretsProviders: {
+        dev: "awskms://alias/web-infra-pulumi-dev?region=us-east-1",
+        staging: "awskms://alias/web-infra-pulumi-staging?region=us-east-1",
+        prod: "awskms://alias/web-infra-pulumi-prod?region=us-east-1",
+      },
+      environmentSetup: ["dev", "staging", "prod"]
+        .flatMap((e) => [
+          `gh api -X PUT repos/${REPO}/environments/${e} -F "deployment_branch_policy[protected_branches]=false" -F "deployment_branch_policy[custom_branch_policies]=true"`,
+          `gh api -X POST repos/${REPO}/environments/${e}/deployment-branch-policies -f name=main -f type=branch`,
+        ])
+        .join("\n"),
     });
     assert.match(bucket, /^web-infra-state-[0-9a-f]{7}$/);
   });
@@ -420,10 +412,12 @@ describe("bootstrap stack: admin", () => {
       noncurrentVersionExpiration: unknown;
     }[];
     assert.deepEqual(rules[0].noncurrentVersionExpiration, { noncurrentDays: 30 });
-    assert.equal(g.outputs["secretsProvider"], "awskms://alias/team/pulumi?region=eu-west-1");
+    assert.deepEqual(g.outputs["secretsProviders"], { prod: "awskms://alias/team/pulumi-prod?region=eu-west-1" });
     assert.match(String(g.outputs["loginCommand"]), /^pulumi login "s3:\/\/web-infra-state-[0-9a-f]{7}\?region=eu-west-1&awssdk=v2"$/);
-    const trust = String(g.get("aws:iam/role:Role", "web-infra-deploy").inputs["assumeRolePolicy"]);
-    assert.deepEqual(json(trust), expectedTrust([`repo:${REPO}:environment:prod`]));
+    assert.deepEqual(
+      g.ofType("aws:iam/role:Role").map((r) => r.name),
+      ["web-infra-preview", "web-infra-drift", "web-infra-deploy-prod"],
+    );
   });
 });
 
@@ -538,6 +532,13 @@ interface BadConfig {
 
 const BAD_CONFIG: BadConfig[] = [
   {
+    what: "adminRoleArn is not a role ARN",
+    config: { adminRoleArn: "arn:aws:iam::123456789012:user/admin" },
+    key: "web-infra-bootstrap:adminRoleArn",
+    got: "arn:aws:iam::123456789012:user/admin",
+    says: /must be an IAM role ARN, e\.g\. arn:aws:iam::123456789012:role\/Admin/,
+  },
+  {
     what: "githubRepository is a wildcard",
     config: { githubRepository: "*" },
     key: "web-infra-bootstrap:githubRepository",
@@ -632,15 +633,27 @@ describe("bootstrap config", () => {
         "web-infra-bootstrap:stateBucketNoncurrentDays",
         "web-infra-bootstrap:secretsKeyAlias",
         "web-infra:preset",
+        "web-infra-bootstrap:adminRoleArn",
         "aws:region",
       ],
     );
-    assert.match(err.message, /^stack "admin" config has 5 invalid inputs:/);
+    assert.match(err.message, /^stack "admin" config has 6 invalid inputs:/);
+  });
+
+  it("fails when adminRoleArn is not set at all", () => {
+    assert.throws(
+      () => loadBootstrapSettings("admin", { "aws:region": "us-east-1", "web-infra-bootstrap:githubRepository": "org/repo" }),
+      (err: unknown) =>
+        err instanceof ValidationError &&
+        err.problems.length === 1 &&
+        err.problems[0].key === "web-infra-bootstrap:adminRoleArn" &&
+        /the state bucket's and the keys' policies let only this role destroy them/.test(err.message),
+    );
   });
 
   it("fails when githubRepository is not set at all", () => {
     assert.throws(
-      () => loadBootstrapSettings("admin", { "aws:region": "us-east-1" }),
+      () => loadBootstrapSettings("admin", { "aws:region": "us-east-1", "web-infra-bootstrap:adminRoleArn": ADMIN }),
       (err: unknown) =>
         err instanceof ValidationError && err.problems.length === 1 && err.problems[0].key === "web-infra-bootstrap:githubRepository",
     );
@@ -648,9 +661,14 @@ describe("bootstrap config", () => {
 
   it("fills in the defaults", () => {
     assert.deepEqual(
-      loadBootstrapSettings("admin", { "aws:region": "us-east-1", "web-infra-bootstrap:githubRepository": "Org-1/my.repo_2" }),
+      loadBootstrapSettings("admin", {
+        "aws:region": "us-east-1",
+        "web-infra-bootstrap:githubRepository": "Org-1/my.repo_2",
+        "web-infra-bootstrap:adminRoleArn": ADMIN,
+      }),
       {
         githubRepository: "Org-1/my.repo_2",
+        adminRoleArn: ADMIN,
         region: "us-east-1",
         stateBucketNoncurrentDays: 90,
         secretsKeyAlias: "alias/web-infra-pulumi",

@@ -8,6 +8,14 @@ import { parse } from "yaml";
 import { PREREQUISITES } from "./system/support/prerequisites";
 
 const ROOT = resolve(__dirname, "..");
+
+/** Every action the workflows use, pinned to a full commit SHA (its release in a comment beside it in the file). */
+const PINNED = {
+  checkout: "actions/checkout@11d5960a326750d5838078e36cf38b85af677262",
+  setupNode: "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
+  awsCredentials: "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a",
+  pulumi: "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58",
+} as const;
 const WORKFLOW_DIR = join(ROOT, ".github/workflows");
 const FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
 type File = (typeof FILES)[number];
@@ -283,7 +291,6 @@ describe("CI workflows (.github/workflows)", () => {
   it("takes every stack matrix from the stacks job, which runs node scripts/list-stacks.mjs", async () => {
     const matrixJobs: [File, string][] = [
       ["pull-request.yml", "offline-plan"],
-      ["pull-request.yml", "preview"],
       ["deploy.yml", "deploy"],
       ["drift.yml", "drift"],
     ];
@@ -339,6 +346,51 @@ describe("CI workflows (.github/workflows)", () => {
     }
   });
 
+  it("pins every action to a full commit SHA with its release in a comment, so a moved tag cannot change what runs", () => {
+    const lines = FILES.flatMap((f) =>
+      readFileSync(join(WORKFLOW_DIR, f), "utf8")
+        .split("\n")
+        .map((line, i) => [`${f}:${i + 1}`, line] as const)
+        .filter(([, line]) => /^\s*(-\s+)?uses:/.test(line)),
+    );
+    assert.equal(lines.length, 21);
+    for (const [where, line] of lines) {
+      assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, where);
+      assert.ok(
+        Object.values(PINNED).some((pin) => line.includes(`uses: ${pin} `)),
+        `${where}: ${line.trim()} is one of the reviewed pins`,
+      );
+    }
+  });
+
+  it("fails when a uses: names a tag or a branch instead of a commit", () => {
+    const unpinned = /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+    for (const bad of ["- uses: actions/checkout@v4", "- uses: actions/checkout@main", "- uses: actions/checkout@11d5960a # v4.4.0"]) {
+      assert.doesNotMatch(bad, unpinned, bad);
+    }
+  });
+
+  it("keeps the pins current with Dependabot, for actions and npm", () => {
+    const config = parse(readFileSync(join(ROOT, ".github/dependabot.yml"), "utf8")) as {
+      version: number;
+      updates: { "package-ecosystem": string; directory: string; schedule: { interval: string } }[];
+    };
+    assert.equal(config.version, 2);
+    assert.deepEqual(
+      config.updates.map((u) => [u["package-ecosystem"], u.directory, u.schedule.interval]),
+      [
+        ["github-actions", "/", "weekly"],
+        ["npm", "/", "weekly"],
+      ],
+    );
+  });
+
+  it("asks for a 3-hour deploy session, the deploy roles' maximum, and the default hour elsewhere", () => {
+    assert.equal(stepUsing(job(deploy, "deploy"), "aws-actions/configure-aws-credentials").with?.["role-duration-seconds"], 10800);
+    assert.equal(stepUsing(job(pr, "preview"), "aws-actions/configure-aws-credentials").with?.["role-duration-seconds"], undefined);
+    assert.equal(stepUsing(job(drift, "drift"), "aws-actions/configure-aws-credentials").with?.["role-duration-seconds"], undefined);
+  });
+
   it("never uses long-lived AWS keys: no key inputs or env anywhere", () => {
     const forbidden = ["aws-access-key-id", "aws-secret-access-key", "aws_access_key_id", "aws_secret_access_key"];
     for (const f of FILES) {
@@ -356,7 +408,7 @@ describe("CI workflows (.github/workflows)", () => {
       ["pull-request.yml preview", "deploy.yml deploy", "drift.yml drift"],
     );
     for (const [where, s] of aws) {
-      assert.equal(s.uses, "aws-actions/configure-aws-credentials@v4", where);
+      assert.equal(s.uses, PINNED.awsCredentials, where);
       assert.equal(typeof s.with?.["role-to-assume"], "string", where);
       assert.equal(s.with?.["aws-region"], "${{ vars.AWS_REGION }}", where);
     }
@@ -370,9 +422,10 @@ describe("CI workflows (.github/workflows)", () => {
     }
   });
 
-  it("previews every stack on the PR with the policy pack, commenting the diff", () => {
+  it("previews dev alone on the PR, the one stack whose state and secrets the preview role reads, with the policy pack, commenting the diff", () => {
+    assert.deepEqual(job(pr, "preview").strategy?.matrix, { stack: ["dev"] });
     assert.deepEqual(stepUsing(job(pr, "preview"), "pulumi/actions"), {
-      uses: "pulumi/actions@v6",
+      uses: PINNED.pulumi,
       with: {
         command: "preview",
         "stack-name": "${{ matrix.stack }}",
@@ -393,7 +446,7 @@ describe("CI workflows (.github/workflows)", () => {
       steps(preview).indexOf(config) < steps(preview).indexOf(stepUsing(preview, "pulumi/actions")),
       "the config exists before the preview",
     );
-    assert.deepEqual([preview.needs].flat().sort(), ["checks", "stacks"]);
+    assert.deepEqual([preview.needs].flat().sort(), ["checks"]);
     assert.deepEqual(preview.concurrency, {
       group: "preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}",
       "cancel-in-progress": true,
@@ -431,7 +484,7 @@ describe("CI workflows (.github/workflows)", () => {
     );
     assert.deepEqual(stepUsing(d, "pulumi/actions"), {
       id: "up",
-      uses: "pulumi/actions@v6",
+      uses: PINNED.pulumi,
       with: {
         command: "up",
         "stack-name": "${{ matrix.stack }}",
@@ -450,7 +503,7 @@ describe("CI workflows (.github/workflows)", () => {
     assert.deepEqual(d.concurrency, { group: "drift-${{ matrix.stack }}", "cancel-in-progress": false });
     assert.deepEqual(stepUsing(d, "pulumi/actions"), {
       id: "preview",
-      uses: "pulumi/actions@v6",
+      uses: PINNED.pulumi,
       "continue-on-error": true,
       with: {
         command: "preview",
@@ -522,7 +575,7 @@ describe("CI workflows (.github/workflows)", () => {
       const s = j.steps ?? [];
       const setup = s.filter((x) => x.uses?.startsWith("actions/setup-node@"));
       for (const x of setup) {
-        assert.deepEqual(x, { uses: "actions/setup-node@v4", with: { "node-version-file": ".nvmrc", cache: "npm" } }, where);
+        assert.deepEqual(x, { uses: PINNED.setupNode, with: { "node-version-file": ".nvmrc", cache: "npm" } }, where);
       }
       count += setup.length;
       const firstNpm = s.findIndex((x) => /^npm /m.test(x.run ?? ""));

@@ -13,8 +13,10 @@ export interface BootstrapSettings {
   readonly stateBucketNoncurrentDays: number;
   /** Alias of the KMS key Pulumi encrypts stack secrets with (`--secrets-provider awskms://<alias>`). */
   readonly secretsKeyAlias: string;
-  /** GitHub environments whose jobs may assume the deploy role. */
+  /** GitHub environments, one deploy role and one secrets key each; each is also the name of a web-infra stack. */
   readonly deployEnvironments: readonly string[];
+  /** ARN of the role that administers the state bucket and the keys: the only principal their resource policies let rewrite or destroy them. */
+  readonly adminRoleArn: string;
 }
 
 type Optional = "stateBucketNoncurrentDays" | "secretsKeyAlias" | "deployEnvironments";
@@ -28,6 +30,8 @@ export const DEFAULTS: Readonly<Pick<BootstrapSettings, Optional>> = {
 /** GitHub's rules: an owner is 1–39 letters, digits or hyphens, not starting with a hyphen; a repository name 1–100 of [A-Za-z0-9._-]. */
 const OWNER = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
 const REPO = "[A-Za-z0-9._-]{1,100}";
+/** An IAM role ARN (any partition, any path). */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 export const GITHUB_REPOSITORY = new RegExp(`^${OWNER}/${REPO}$`);
 /** A GitHub environment name as it appears in the OIDC subject (`…:environment:<name>`). */
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
@@ -100,6 +104,14 @@ export const SETTINGS: Readonly<Record<keyof Omit<BootstrapSettings, "region">, 
     ),
     doc: `Alias of the KMS key for Pulumi secrets. Default ${DEFAULTS.secretsKeyAlias}.`,
   },
+  adminRoleArn: {
+    parse: fromZod(
+      z.string().regex(ROLE_ARN),
+      "must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/Admin",
+      "Use the role you run the bootstrap with: `aws sts get-caller-identity` shows its assumed-role ARN; give the role's own ARN (arn:aws:iam::<account>:role/<path><name>).",
+    ),
+    doc: "Required. ARN of the role that administers the state bucket and the keys: their resource policies deny every other principal deleting state versions, rewriting the bucket policy or lifecycle, and disabling or deleting a key.",
+  },
   deployEnvironments: {
     parse: (raw) => {
       const list = parseJson(raw);
@@ -120,7 +132,7 @@ export const SETTINGS: Readonly<Record<keyof Omit<BootstrapSettings, "region">, 
       }
       return { ok: true, value: list };
     },
-    doc: `GitHub environments whose jobs may assume the deploy role. Default ${JSON.stringify(DEFAULTS.deployEnvironments)}.`,
+    doc: `GitHub environments (one web-infra stack each): each gets its own deploy role, which only deploy.yml on main in that environment may assume, and its own secrets key. Default ${JSON.stringify(DEFAULTS.deployEnvironments)}.`,
   },
 };
 
@@ -166,6 +178,12 @@ export function loadBootstrapSettings(stack: string, config: Readonly<Record<str
 
   if (!(`${PROJECT}:githubRepository` in config)) {
     p.add(`${PROJECT}:githubRepository`, "must be set: the roles trust exactly one repository", { got: undefined, fix: REPOSITORY_FIX });
+  }
+  if (!(`${PROJECT}:adminRoleArn` in config)) {
+    p.add(`${PROJECT}:adminRoleArn`, "must be set: the state bucket's and the keys' policies let only this role destroy them", {
+      got: undefined,
+      fix: `Run \`pulumi config set ${PROJECT}:adminRoleArn arn:aws:iam::<account>:role/<your admin role>\`.`,
+    });
   }
   const region = config["aws:region"];
   if (region === undefined || region === "") {

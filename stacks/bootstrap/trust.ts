@@ -9,6 +9,16 @@ export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
 export const GITHUB_AUDIENCE = "sts.amazonaws.com";
 export const AUD_KEY = `${GITHUB_OIDC_HOST}:aud`;
 export const SUB_KEY = `${GITHUB_OIDC_HOST}:sub`;
+/**
+ * The workflow file and ref a job runs from. A condition key of sts:AssumeRoleWithWebIdentity in
+ * AWS's service authorization reference: binding a role to it means a job in another workflow
+ * file (one a pull request could add or edit) is refused, whatever its environment.
+ */
+export const WORKFLOW_KEY = `${GITHUB_OIDC_HOST}:job_workflow_ref`;
+
+/** `job_workflow_ref` of a job in `.github/workflows/<file>` of `repository`, run from `branch`. */
+export const jobWorkflowRef = (repository: string, file: string, branch: string) =>
+  `${repository}/.github/workflows/${file}@refs/heads/${branch}`;
 const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
 const WILDCARD = /[*?]/;
 
@@ -34,14 +44,16 @@ function subjectProblem(subject: unknown, repository: string): string | undefine
 /**
  * The assume-role policy for a role GitHub Actions jobs of one repository
  * assume: the account's GitHub OIDC provider as the federated principal, the
- * `sts.amazonaws.com` audience and exactly the given subjects, all compared
- * with StringEquals. Refuses (before anything is registered) a subject with a
- * wildcard or of another repository.
+ * `sts.amazonaws.com` audience, exactly the given subjects and, when given, the
+ * one workflow file and ref (`job_workflow_ref`), all compared with
+ * StringEquals. Refuses (before anything is registered) a subject or workflow
+ * with a wildcard or of another repository.
  */
 export function githubTrustPolicy(
   providerArn: pulumi.Input<string>,
   repository: string,
   subjectList: readonly string[],
+  workflowRef?: string,
 ): pulumi.Output<string> {
   const p = new Problems(`GitHub trust policy for "${repository}"`);
   const repoProblem = repositoryProblem(repository);
@@ -55,7 +67,17 @@ export function githubTrustPolicy(
         fix: `Use one of the exact subjects GitHub issues, e.g. "${subjects.pullRequest(repository)}".`,
       });
   });
+  if (workflowRef !== undefined) {
+    p.check(
+      !WILDCARD.test(workflowRef) && workflowRef.startsWith(`${repository}/.github/workflows/`),
+      "workflowRef",
+      `must name one workflow file of ${repository}, without \`*\` or \`?\``,
+      workflowRef,
+      `Use jobWorkflowRef("${repository}", "<file>.yml", "main").`,
+    );
+  }
   p.throwIfAny();
+  const workflow = workflowRef === undefined ? {} : { [WORKFLOW_KEY]: workflowRef };
   return pulumi.output(providerArn).apply((arn) =>
     JSON.stringify(
       {
@@ -66,7 +88,7 @@ export function githubTrustPolicy(
             Effect: "Allow",
             Principal: { Federated: arn },
             Action: WEB_IDENTITY,
-            Condition: { StringEquals: { [AUD_KEY]: GITHUB_AUDIENCE, [SUB_KEY]: [...subjectList] } },
+            Condition: { StringEquals: { [AUD_KEY]: GITHUB_AUDIENCE, [SUB_KEY]: [...subjectList], ...workflow } },
           },
         ],
       },

@@ -94,7 +94,7 @@ describe("another team consuming the published packages", function () {
     assert.ok(result.resources > 80, `resources: ${result.resources}`);
     assert.equal(result.rejections, 0);
     assert.deepEqual(result.outputs, ["dashboard", "stack", "url", "writer"]);
-    assert.equal(result.policies, 48);
+    assert.equal(result.policies, 50);
   });
 
   it("gets the components' secure defaults: beyond the documented design conflicts, only the two opt-ins a team chooses", () => {
@@ -105,6 +105,10 @@ describe("another team consuming the published packages", function () {
       "elb-listener-uses-secure-protocol",
       "elb-target-group-encrypted-protocol",
       "elb-target-group-https-health-check",
+      // Design: the KMS keys' administrator statement gives the account root kms:* (AWS's default key policy).
+      "iam-policy-actions-known",
+      // Opt-in: a permissions boundary on the components' roles (permissionsBoundary), from a bootstrap stack.
+      "iam-role-permissions-boundary",
       // Opt-in: Multi-AZ read replicas (replicaMultiAz), which double their cost.
       "rds-multi-az",
       "sg-no-world-ingress-on-port-80",

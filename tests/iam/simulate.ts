@@ -40,7 +40,14 @@ export async function decide(principal: Principal, request: Request): Promise<De
         principal: principal.arn,
         action: request.action,
         resource: { resource: request.resource, accountId: accountOf(request.resource) },
-        contextVariables: request.context ?? {},
+        // What AWS puts in every signed request's context; a row may override them (a non-TLS request).
+        contextVariables: {
+          ...(principal.arn.startsWith("arn:")
+            ? { "aws:PrincipalArn": principal.arn, "aws:PrincipalAccount": accountOf(principal.arn) }
+            : {}),
+          "aws:SecureTransport": "true",
+          ...request.context,
+        },
       },
       identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: p.policy })),
       permissionBoundaryPolicies: principal.boundary === undefined ? undefined : [{ name: "boundary", policy: principal.boundary }],
@@ -111,23 +118,34 @@ export async function assumeWithWebIdentity(
   return result as Decision;
 }
 
-/** A role of a captured graph as a principal: its ARN and its inline policies (managed attachments refused: give them). */
-export function principalOf(g: RunResult, roleName: string, boundary?: unknown): Principal {
+/**
+ * A role of a captured graph as a principal: its ARN, its inline policies and the managed ones it
+ * attaches, read from `managed` (a managed policy missing there fails: it would be simulated as
+ * granting nothing), and a permissions boundary document if given.
+ */
+export function principalOf(
+  g: RunResult,
+  roleName: string,
+  boundary?: unknown,
+  managed: Readonly<Record<string, unknown>> = {},
+): Principal {
   const role = g.customResources.find((r) => r.type === "aws:iam/role:Role" && r.name === roleName);
   assert.ok(role, `role ${roleName}`);
   const name = role.state["name"];
-  const attached = g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs["role"] === name);
-  assert.deepEqual(
-    attached.map((a) => a.inputs["policyArn"]),
-    [],
-    `${roleName}: managed policies are not simulated here; pass their documents`,
-  );
+  const attached = g
+    .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    .filter((a) => a.inputs["role"] === name)
+    .map((a) => String(a.inputs["policyArn"]));
+  for (const arn of attached) assert.ok(managed[arn] !== undefined, `${roleName} attaches ${arn}: give its document`);
   return {
     arn: String(role.state["arn"]),
-    policies: g
-      .ofType("aws:iam/rolePolicy:RolePolicy")
-      .filter((p) => p.inputs["role"] === name)
-      .map((p) => ({ name: p.name, policy: JSON.parse(String(p.inputs["policy"])) as unknown })),
+    policies: [
+      ...attached.map((arn) => ({ name: arn.split("/").pop() as string, policy: managed[arn] })),
+      ...g
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs["role"] === name)
+        .map((p) => ({ name: p.name, policy: JSON.parse(String(p.inputs["policy"])) as unknown })),
+    ],
     boundary,
   };
 }

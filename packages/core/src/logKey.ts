@@ -3,6 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { withName } from "./tags";
 import { Problems } from "./validation";
 
+/**
+ * A key policy's first statement: the account administers the key through IAM (AWS's default key
+ * policy). Without it, a key whose named administrators are gone can never be managed again.
+ */
+export function accountAdministers(
+  partition: pulumi.Input<string>,
+  account: pulumi.Input<string>,
+): aws.types.input.iam.GetPolicyDocumentStatementArgs {
+  return {
+    sid: "AccountAdministers",
+    actions: ["kms:*"],
+    resources: ["*"],
+    principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${account}:root`] }],
+  };
+}
+
 export interface LogEncryptionKeyArgs {
   /**
    * Days KMS waits before deleting the key once scheduled (7–30).
@@ -47,12 +63,7 @@ export class LogEncryptionKey extends pulumi.ComponentResource {
         policy: aws.iam.getPolicyDocumentOutput(
           {
             statements: [
-              {
-                sid: "AccountAdministers",
-                actions: ["kms:*"],
-                resources: ["*"],
-                principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${account}:root`] }],
-              },
+              accountAdministers(partition, account),
               {
                 sid: "CloudWatchLogsUses",
                 actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],

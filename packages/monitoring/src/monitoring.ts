@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems, withName } from "@web-infra/core";
+import { accountAdministers, Problems, withName } from "@web-infra/core";
 import { AlarmSpec, MAX_ALARM_NAME, planAlarms } from "./alarms";
 import { dashboardBody, dashboardNameFor } from "./dashboard";
 import { resolveThresholds, Thresholds } from "./thresholds";
@@ -394,12 +394,7 @@ export class Monitoring extends pulumi.ComponentResource {
         policy: aws.iam.getPolicyDocumentOutput(
           {
             statements: [
-              {
-                sid: "AccountAdministers",
-                actions: ["kms:*"],
-                resources: ["*"],
-                principals: [{ type: "AWS", identifiers: [pulumi.interpolate`arn:${partition}:iam::${account}:root`] }],
-              },
+              accountAdministers(partition, account),
               {
                 sid: "CloudWatchAlarmsPublish",
                 actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
