@@ -73,7 +73,7 @@ export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
     {
       policy: "iam-role-permissions-boundary",
       reason:
-        "Reuse: dev may run in a sandbox account without the bootstrap stack; staging and prod config requires web-infra:permissionsBoundaryArn.",
+        "Reuse: dev may run in a sandbox account without the bootstrap stack; staging and prod config requires web-infra:permissionsBoundaryArn. Deployed by the bootstrap's deploy-dev role, dev must set it too: that role creates roles only with the boundary.",
     },
     { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests for a throwaway stack." },
     { policy: "elb-access-logs", reason: "Cost and teardown: no log bucket to empty before `pulumi destroy`." },

@@ -23,7 +23,9 @@ export function firewall(
   const acl = new aws.wafv2.WebAcl(
     `${name}-waf`,
     {
-      description: `Managed protections in front of ${name}'s load balancer`,
+      // CreateWebACL refuses an apostrophe in Description (the API's pattern), although the provider checks
+      // only its length: harness rule schema-wafv2-webacl-description.
+      description: `Managed protections in front of the load balancer of ${name}`,
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rules: [managed("AWSManagedRulesCommonRuleSet", 10), managed("AWSManagedRulesKnownBadInputsRuleSet", 20)],

@@ -40,7 +40,7 @@ export function program() {
   // The app's security group, as Connections: the database opens its port to it, group to group.
   const appGroup = new aws.ec2.SecurityGroup("app", {
     vpcId: network.vpcId,
-    description: "The app's servers: clients of the database",
+    description: "Servers of the app: clients of the database",
     tags: { ...tags, Name: "app" },
   });
   const app = new Connections("app", appGroup.id, appGroup);

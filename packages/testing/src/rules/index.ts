@@ -5,6 +5,7 @@ import { DATABASE_RULES } from "./database";
 import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
+import { SCHEMA_RULES } from "./schema";
 import type { AwsRule } from "./rule";
 
 export * from "./rule";
@@ -15,6 +16,7 @@ export * from "./database";
 export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
+export * from "./schema";
 
 /** Every rule the harness enforces by default. */
 export const AWS_RULES: readonly AwsRule[] = [
@@ -25,4 +27,5 @@ export const AWS_RULES: readonly AwsRule[] = [
   ...BOOT_RULES,
   ...DATABASE_RULES,
   ...MONITORING_RULES,
+  ...SCHEMA_RULES,
 ];
