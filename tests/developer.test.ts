@@ -75,7 +75,10 @@ describe("the developer loop", () => {
 
     it("lists Debian and pip packages once each when several are missing", () => {
       const line = describeMissing("npm run test:system", missingPrerequisites({ path: fakeBin([]) }));
-      assert.match(line, /apt-get install -y shellcheck nginx mariadb-server haproxy openssl curl && pip install awscli "moto\[server\]"$/);
+      assert.match(
+        line,
+        /apt-get install -y shellcheck nginx mariadb-server haproxy openssl curl && pip install awscli "moto\[server\]" cfn-lint$/,
+      );
       assert.equal(line.split("\n").length, 1);
     });
 

@@ -24,6 +24,8 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   // The page script calls the AWS CLI; the app's SDK calls go to moto's server.
   { command: "aws", pkg: "awscli", via: "pip" },
   { command: "moto_server", pkg: "moto[server]", via: "pip" },
+  // AWS's linter over the CloudFormation schemas: the second opinion on every stack's graph.
+  { command: "cfn-lint", pkg: "cfn-lint", via: "pip" },
 ];
 
 /** Debian keeps nginx and mariadbd in sbin, which a non-root user's PATH often lacks. */
