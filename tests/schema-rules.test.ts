@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import {
   AwsRejectionError,
   COVERED_BY,
+  formatAsPreview,
   runProgram,
   RunResult,
   SCHEMA_FACTS,
@@ -119,5 +120,24 @@ describe("rules from AWS's resource schemas", () => {
         g.rejections.filter((r) => r.rule.startsWith("schema-")),
         [],
       );
+  });
+});
+
+describe("rejections printed as pulumi preview prints a provider error", () => {
+  it("groups them per resource under Diagnostics, with the type as the CLI shows it", () => {
+    const urn = "urn:pulumi:prod::web-infra::web-infra:compute:WebTier$aws:wafv2/webAcl:WebAcl::web-waf";
+    assert.equal(
+      formatAsPreview([
+        { rule: "schema-wafv2-webacl-description", urn, message: 'description "a\'b" does not match …' },
+        { rule: "schema-wafv2-webacl-scope", urn, message: 'scope "GLOBAL" is not one of …' },
+      ]),
+      [
+        "Diagnostics:",
+        "  aws:wafv2:WebAcl (web-waf):",
+        "    error: 2 errors occurred:",
+        '    \t* [schema-wafv2-webacl-description] description "a\'b" does not match …',
+        '    \t* [schema-wafv2-webacl-scope] scope "GLOBAL" is not one of …',
+      ].join("\n"),
+    );
   });
 });

@@ -15,6 +15,7 @@ import { policyPackConfig } from "@web-infra/policy";
 import {
   analyzeEveryAz,
   AwsRejectionError,
+  formatAsPreview,
   redactSecrets,
   renderAzLoss,
   renderCounts,
@@ -99,7 +100,14 @@ async function main(): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(planJson(g, compliance), null, 2)}\n` : `${planText(g, compliance)}\n`);
     return compliant(compliance) ? 0 : 1;
   } catch (err) {
-    if (err instanceof ValidationError || err instanceof AwsRejectionError) {
+    if (err instanceof AwsRejectionError) {
+      // As `pulumi up` would fail on these, in the form its preview prints a provider's errors.
+      process.stderr.write(
+        `${formatAsPreview(err.rejections)}\n\nAWS would reject ${err.rejections.length} input${err.rejections.length === 1 ? "" : "s"} at pulumi up.\n`,
+      );
+      return 1;
+    }
+    if (err instanceof ValidationError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

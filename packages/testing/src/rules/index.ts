@@ -2,6 +2,7 @@ import { AUTOSCALING_RULES } from "./autoscaling";
 import { BOOT_RULES } from "./boot";
 import { COMPUTE_RULES } from "./compute";
 import { DATABASE_RULES } from "./database";
+import { IAM_RULES } from "./iam";
 import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
@@ -13,6 +14,7 @@ export * from "./compute";
 export * from "./autoscaling";
 export * from "./boot";
 export * from "./database";
+export * from "./iam";
 export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
@@ -27,5 +29,6 @@ export const AWS_RULES: readonly AwsRule[] = [
   ...BOOT_RULES,
   ...DATABASE_RULES,
   ...MONITORING_RULES,
+  ...IAM_RULES,
   ...SCHEMA_RULES,
 ];

@@ -45,6 +45,22 @@ export class AwsRejectionError extends Error {
   }
 }
 
+/**
+ * Rejections as `pulumi preview` prints a provider's errors: a Diagnostics section, one block
+ * per resource (`aws:<module>:<Type> (<name>):`), each error under it.
+ */
+export function formatAsPreview(rejections: readonly Rejection[]): string {
+  const byUrn = new Map<string, Rejection[]>();
+  for (const r of rejections) byUrn.set(r.urn, [...(byUrn.get(r.urn) ?? []), r]);
+  const blocks = [...byUrn].map(([urn, found]) => {
+    const type = urn.slice(urn.lastIndexOf("$") + 1, urn.lastIndexOf("::")).replace(/^([^:]+):([^/]+)\/[^:]+:/, "$1:$2:");
+    const name = urn.slice(urn.lastIndexOf("::") + 2);
+    const count = `${found.length} error${found.length === 1 ? "" : "s"} occurred`;
+    return [`  ${type} (${name}):`, `    error: ${count}:`, ...found.map((r) => `    \t* [${r.rule}] ${r.message}`)].join("\n");
+  });
+  return ["Diagnostics:", ...blocks].join("\n");
+}
+
 export function checkRules(graph: StackGraph, rules: readonly AwsRule[]): Rejection[] {
   return rules.flatMap((rule) => rule.check(graph));
 }
