@@ -432,6 +432,9 @@ async function renderCoverage(): Promise<string> {
     }
     const none = facts.filter((f) => Object.keys(f.constraints).length === 0);
     if (none.length) lines.push(`No constraint in AWS's schema: ${none.map((f) => `\`${f.input}\` (${f.property})`).join(", ")}.`, "");
+    const hand = AWS_RULES.filter((r) => !isSchemaRule(r.id) && r.types?.includes(type)).map((r) => `\`${r.id}\``);
+    if (hand.length)
+      lines.push(`Also checked by the hand-written rules ${hand.join(", ")} (their inputs and cross-resource checks in README.md).`, "");
     const mapped = new Set(facts.map((f) => f.input));
     covered += paths.filter((p) => mapped.has(p)).length;
     const unmapped = paths.filter((p) => !mapped.has(p));

@@ -9,6 +9,12 @@ export interface AwsRule {
   readonly id: string;
   /** What AWS enforces, with the source (API error, user guide page). */
   readonly description: string;
+  /**
+   * The resource types whose resources it rejects, when it names them (a rule across the graph may not).
+   *
+   * @default - not stated
+   */
+  readonly types?: readonly string[];
   readonly check: (graph: StackGraph) => Rejection[];
 }
 
@@ -25,6 +31,7 @@ export function resourceRule(
   return {
     id,
     description,
+    types,
     check: (graph) =>
       graph.ofType(...types).flatMap((r) => {
         const found = test(r, graph);
