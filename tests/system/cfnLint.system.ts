@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunResult } from "@web-infra/testing";
+import { runProgram, RunResult } from "@web-infra/testing";
+import { bootstrapStack } from "../../stacks/bootstrap/program";
 import { STACKS, stackGraph } from "../support";
 import { CFN_TYPES, FOLDED, toTemplate } from "./support/cfnExport";
 import { removeDir, runCommand, tempDir } from "./support/processes";
@@ -52,6 +53,13 @@ describe("cfn-lint, AWS's linter over its resource schemas, on every stack's gra
       assert.deepEqual(unexpected(await lint(template, "us-east-1")), []);
     });
   }
+
+  it("bootstrap: no finding beyond the documented limits", async () => {
+    const g = await runProgram(bootstrapStack, { stack: "admin", projectDir: join(__dirname, "../../stacks/bootstrap") });
+    const { template, unmapped } = toTemplate(g);
+    assert.deepEqual(unmapped, []);
+    assert.deepEqual(unexpected(await lint(template, "us-east-1")), []);
+  });
 
   it("lists the types with no counterpart of their own and where they fold", () => {
     for (const [type, into] of Object.entries(FOLDED)) {
