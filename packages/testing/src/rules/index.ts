@@ -7,6 +7,7 @@ import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
 import { SCHEMA_RULES } from "./schema";
+import { SERVICE_RULES } from "./services";
 import type { AwsRule } from "./rule";
 
 export * from "./rule";
@@ -19,6 +20,7 @@ export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
 export * from "./schema";
+export * from "./services";
 
 /** Every rule the harness enforces by default. */
 export const AWS_RULES: readonly AwsRule[] = [
@@ -30,5 +32,6 @@ export const AWS_RULES: readonly AwsRule[] = [
   ...DATABASE_RULES,
   ...MONITORING_RULES,
   ...IAM_RULES,
+  ...SERVICE_RULES,
   ...SCHEMA_RULES,
 ];
