@@ -372,21 +372,29 @@ async function renderRules(): Promise<string> {
 }
 
 /** Every input path (`a.b[].c`) each resource type is given in the graphs, tags and policy documents aside. */
-function inputsSet(graphs: readonly RunResult[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  const walk = (set: Set<string>, v: unknown, path: string): void => {
+function inputsSet(graphs: readonly RunResult[]): Map<string, Map<string, unknown[]>> {
+  const out = new Map<string, Map<string, unknown[]>>();
+  const walk = (set: Map<string, unknown[]>, v: unknown, path: string): void => {
     if (Array.isArray(v)) v.forEach((x) => walk(set, x, `${path}[]`));
     else if (v !== null && typeof v === "object" && !/(^|\.)tags$/.test(path)) {
       for (const [k, x] of Object.entries(v)) walk(set, x, path ? `${path}.${k}` : k);
-    } else if (!/(^|\.)tags(\.|$)/.test(path)) set.add(path);
+    } else if (!/(^|\.)tags(\.|$)/.test(path)) set.set(path, [...(set.get(path) ?? []), v]);
   };
   for (const g of graphs) {
     for (const r of g.customResources) {
-      if (!out.has(r.type)) out.set(r.type, new Set());
-      walk(out.get(r.type) as Set<string>, r.inputs, "");
+      if (!out.has(r.type)) out.set(r.type, new Map());
+      walk(out.get(r.type) as Map<string, unknown[]>, r.inputs, "");
     }
   }
   return out;
+}
+
+/** Why an input the graphs set has no schema fact, read from the values it holds. */
+function noFactReason(values: readonly unknown[], references: ReadonlySet<unknown>): string {
+  if (values.every((v) => typeof v === "boolean")) return "a switch";
+  if (values.every((v) => references.has(v))) return "a reference to another resource (the cross-resource rules check the pair)";
+  if (values.every((v) => typeof v === "string" && /^\s*[{[]/.test(v))) return "a JSON document (the IAM rules read policies)";
+  return "not mapped to a schema property (the hand-written rules named above may read it)";
 }
 
 /**
@@ -401,6 +409,11 @@ async function renderCoverage(): Promise<string> {
     await runProgram(bootstrapStack, { stack: "admin", projectDir: join(ROOT, "stacks/bootstrap") }),
   ];
   const set = inputsSet(graphs);
+  const references = new Set<unknown>(
+    graphs
+      .flatMap((g) => g.customResources.flatMap((r) => [r.id, r.state["arn"], r.state["name"], r.state["id"]]))
+      .filter((v) => v !== undefined && v !== ""),
+  );
   const lines: string[] = [
     "# What the harness checks, by resource type and input",
     "",
@@ -417,7 +430,7 @@ async function renderCoverage(): Promise<string> {
   let covered = 0;
   for (const type of [...set.keys()].sort()) {
     const facts = SCHEMA_FACTS.filter((f) => f.type === type);
-    const paths = [...(set.get(type) as Set<string>)].sort();
+    const paths = [...(set.get(type) as Map<string, unknown[]>).keys()].sort();
     inputs += paths.length;
     lines.push(`## \`${type}\``, "");
     const constrained = facts.filter((f) => Object.keys(f.constraints).length > 0);
@@ -438,12 +451,12 @@ async function renderCoverage(): Promise<string> {
     const mapped = new Set(facts.map((f) => f.input));
     covered += paths.filter((p) => mapped.has(p)).length;
     const unmapped = paths.filter((p) => !mapped.has(p));
-    if (unmapped.length) {
-      lines.push(
-        `Set with no schema fact (references to other resources, booleans, and values the hand-written rules or no one checks): ${unmapped.map((p) => `\`${p}\``).join(", ")}.`,
-        "",
-      );
+    const byReason = new Map<string, string[]>();
+    for (const p of unmapped) {
+      const reason = noFactReason(set.get(type)?.get(p) ?? [], references);
+      byReason.set(reason, [...(byReason.get(reason) ?? []), `\`${p}\``]);
     }
+    for (const [reason, inputs] of [...byReason].sort()) lines.push(`Set with no schema fact, ${reason}: ${inputs.join(", ")}.`, "");
   }
   lines.splice(
     5,
