@@ -9,6 +9,9 @@ import { PREREQUISITES } from "./system/support/prerequisites";
 
 const ROOT = resolve(__dirname, "..");
 
+/** A `uses:` line pinned to a full commit SHA with its release in a comment. */
+const PINNED_USES = /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+
 /** Every action the workflows use, pinned to a full commit SHA (its release in a comment beside it in the file). */
 const PINNED = {
   checkout: "actions/checkout@11d5960a326750d5838078e36cf38b85af677262",
@@ -355,7 +358,7 @@ describe("CI workflows (.github/workflows)", () => {
     );
     assert.equal(lines.length, 21);
     for (const [where, line] of lines) {
-      assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, where);
+      assert.match(line, PINNED_USES, where);
       assert.ok(
         Object.values(PINNED).some((pin) => line.includes(`uses: ${pin} `)),
         `${where}: ${line.trim()} is one of the reviewed pins`,
@@ -364,10 +367,11 @@ describe("CI workflows (.github/workflows)", () => {
   });
 
   it("fails when a uses: names a tag or a branch instead of a commit", () => {
-    const unpinned = /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+    // The same pattern the check above holds every workflow line to.
     for (const bad of ["- uses: actions/checkout@v4", "- uses: actions/checkout@main", "- uses: actions/checkout@11d5960a # v4.4.0"]) {
-      assert.doesNotMatch(bad, unpinned, bad);
+      assert.doesNotMatch(bad, PINNED_USES, bad);
     }
+    assert.match(`- uses: ${PINNED.checkout} # v4.4.0`, PINNED_USES);
   });
 
   it("keeps the pins current with Dependabot, for actions and npm", () => {
