@@ -211,9 +211,9 @@ function registered(graph: StackGraph, arn: unknown): boolean {
 export function servingGaps(before: StackGraph, after: StackGraph): string[] {
   const changes = new Map(diffRuns(before, after).map((c) => [c.urn, c]));
   const gaps: string[] = [];
+  const forwardedBefore = before.ofType(...LISTENERS).flatMap((l) => forwardedTo(l).all);
   for (const listener of after.ofType(...LISTENERS)) {
     if (changes.get(listener.urn)?.change !== "update" && changes.get(listener.urn)?.change !== "same") continue;
-    const forwardedBefore = before.ofType(...LISTENERS).flatMap((l) => forwardedTo(l).all);
     for (const arn of forwardedTo(listener).send) {
       const tg = after.byArn(arn);
       if (!tg) continue;

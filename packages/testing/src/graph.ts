@@ -67,6 +67,8 @@ export class StackGraph {
   readonly resources: readonly CapturedResource[];
   private readonly byUrnMap = new Map<string, CapturedResource>();
   private readonly byIdMap = new Map<string, CapturedResource>();
+  /** Resources by type, in registration order: every rule asks for its types, so none filters the whole graph. */
+  private readonly byTypeMap = new Map<string, CapturedResource[]>();
 
   /** Stack outputs, secrets unwrapped. */
   readonly outputs: Record<string, unknown>;
@@ -105,6 +107,9 @@ export class StackGraph {
     for (const r of resources) {
       if (!this.byUrnMap.has(r.urn)) this.byUrnMap.set(r.urn, r);
       if (r.id !== undefined && r.id !== "") this.byIdMap.set(r.id, r);
+      const ofType = this.byTypeMap.get(r.type);
+      if (ofType) ofType.push(r);
+      else this.byTypeMap.set(r.type, [r]);
     }
   }
 
@@ -115,6 +120,7 @@ export class StackGraph {
 
   /** Every resource of a type; several tokens may be given (e.g. `aws:lb/*` and their `aws:alb/*` aliases). */
   ofType(...types: string[]): CapturedResource[] {
+    if (types.length === 1) return [...(this.byTypeMap.get(types[0] as string) ?? [])];
     return this.resources.filter((r) => types.includes(r.type));
   }
 
