@@ -15,14 +15,20 @@
  * declared text, never resolved.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
 import { bootstrapStack } from "../stacks/bootstrap/program";
 import { webStack } from "../stacks/web/program";
 import {
+  API_FACTS,
+  API_FACTS_READ,
+  apiRuleId,
   AWS_RULES,
   COVERED_BY,
+  inputsRead,
+  NO_RULE,
   runProgram,
   RunResult,
   SCHEMA_FACTS,
@@ -353,22 +359,24 @@ export const RULES_BEGIN = "<!-- BEGIN GENERATED: rules -->";
 export const RULES_END = "<!-- END GENERATED: rules -->";
 
 const mdCell = (text: string) => text.replace(/\|/g, "\\|");
-const isSchemaRule = (id: string) => id.startsWith("schema-");
+/** A rule generated from a fact (AWS's resource schemas, `schema-*`; the API references and the provider, `api-*`). */
+const isFactRule = (id: string) => id.startsWith("schema-") || id.startsWith("api-");
 
 /**
  * The harness's rule table: every hand-written rule of AWS_RULES, by id, with the behaviour it
- * enforces (from the rule itself); the rules from AWS's resource schemas are counted and listed in RULES.md.
+ * enforces (from the rule itself); the rules generated from facts are counted and listed in RULES.md.
  */
 async function renderRules(): Promise<string> {
-  const hand = AWS_RULES.filter((r) => !isSchemaRule(r.id));
+  const hand = AWS_RULES.filter((r) => !isFactRule(r.id));
   const table = [
     "| rule | AWS / provider behaviour |",
     "| --- | --- |",
     ...hand.map((r) => `| \`${r.id}\` | ${mdCell(r.description)} |`),
   ].join("\n");
   const formatted = await prettier.format(table, { parser: "markdown", printWidth: 100 });
-  const schema = AWS_RULES.length - hand.length;
-  return `${RULES_BEGIN}\n\n${AWS_RULES.length} rules, generated from \`AWS_RULES\` by \`npm run docs\`: ${hand.length} written by hand, below, and ${schema} from AWS's resource schemas (\`schema-*\`), listed by type and input in [RULES.md](RULES.md).\n\n${formatted}\n${RULES_END}`;
+  const schema = AWS_RULES.filter((r) => r.id.startsWith("schema-")).length;
+  const api = AWS_RULES.filter((r) => r.id.startsWith("api-")).length;
+  return `${RULES_BEGIN}\n\n${AWS_RULES.length} rules, generated from \`AWS_RULES\` by \`npm run docs\`: ${hand.length} written by hand, below; ${schema} from AWS's resource schemas (\`schema-*\`) and ${api} from the API references and the provider's validations (\`api-*\`). [RULES.md](RULES.md) lists them by type and input, with the inputs each rule reads.\n\n${formatted}\n${RULES_END}`;
 }
 
 /** Every input path (`a.b[].c`) each resource type is given in the graphs, tags and policy documents aside. */
@@ -389,79 +397,145 @@ function inputsSet(graphs: readonly RunResult[]): Map<string, Map<string, unknow
   return out;
 }
 
-/** Why an input the graphs set has no schema fact, read from the values it holds. */
-function noFactReason(values: readonly unknown[], references: ReadonlySet<unknown>): string {
-  if (values.every((v) => typeof v === "boolean")) return "a switch";
-  if (values.every((v) => references.has(v))) return "a reference to another resource (the cross-resource rules check the pair)";
-  if (values.every((v) => typeof v === "string" && /^\s*[{[]/.test(v))) return "a JSON document (the IAM rules read policies)";
-  return "not mapped to a schema property (the hand-written rules named above may read it)";
+/** The example programs of every package, as tests/examples.test.ts runs them. */
+async function exampleGraphs(): Promise<RunResult[]> {
+  const out: RunResult[] = [];
+  for (const dir of packageDirs()) {
+    const base = join(dir, "examples");
+    if (!existsSync(base)) continue;
+    for (const scenario of readdirSync(base).sort()) {
+      const file = join(base, scenario, "index.ts");
+      if (!existsSync(file)) continue;
+      // Through the CommonJS loader that register.js hooks, as the tests load them (import() would take the ESM path).
+      const { program } = createRequire(__filename)(file) as { program: () => unknown };
+      out.push(await runProgram(program, { stack: "example", project: "example" }));
+    }
+  }
+  return out;
 }
 
 /**
- * packages/testing/RULES.md: for every resource type of the dev, staging, prod and bootstrap
- * graphs, each input with a constraint from AWS's resource schemas (the constraint, its source,
- * the rule that checks it), the mapped inputs whose schema property states none, and the inputs
- * set that no schema fact covers.
+ * packages/testing/RULES.md: for every resource type the dev, staging, prod, bootstrap and example
+ * graphs create, each input with a stated constraint (the constraint, its source, the rule), the
+ * inputs the hand-written rules read (traced from their code), and each input no rule reads with
+ * the reason. Throws on an input that has neither.
  */
 async function renderCoverage(): Promise<string> {
   const graphs = [
     ...(await Promise.all(["dev", "staging", "prod"].map((stack) => runProgram(webStack, { stack, projectDir: ROOT })))),
     await runProgram(bootstrapStack, { stack: "admin", projectDir: join(ROOT, "stacks/bootstrap") }),
+    ...(await exampleGraphs()),
   ];
   const set = inputsSet(graphs);
   const references = new Set<unknown>(
     graphs
-      .flatMap((g) => g.customResources.flatMap((r) => [r.id, r.state["arn"], r.state["name"], r.state["id"]]))
+      .flatMap((g) => g.customResources.flatMap((r) => [r.id, r.state["arn"], r.state["name"], r.state["id"], r.state["bucket"]]))
       .filter((v) => v !== undefined && v !== ""),
   );
+  const reads = new Map(AWS_RULES.map((r) => [r.id, inputsRead(r, graphs)]));
+  const readers = (type: string, path: string) =>
+    AWS_RULES.filter((r) => {
+      const paths = reads.get(r.id)?.get(type);
+      return paths !== undefined && [...paths].some((p) => p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`));
+    }).map((r) => r.id);
+  const facts = [
+    ...SCHEMA_FACTS.map((f) => ({
+      type: f.type,
+      input: f.input,
+      constraints: f.constraints,
+      source: `${f.cfnType} \`${f.property}\``,
+      rule: COVERED_BY[`${f.type} ${f.input}`] ?? schemaRuleId(f),
+      fact: f as object,
+    })),
+    ...API_FACTS.map((f) => ({
+      type: f.type,
+      input: f.input,
+      constraints: f.constraints,
+      source: f.source,
+      rule: apiRuleId(f),
+      fact: f as object,
+    })),
+  ];
   const lines: string[] = [
     "# What the harness checks, by resource type and input",
     "",
     "<!-- Generated by `npm run docs` from the rules and the captured graphs; `npm run docs:check` fails when it is stale. -->",
     "",
-    `Schema facts: ${SCHEMA_SOURCE}, copied by \`scripts/cfn-facts.py\`. A fact a hand-written rule already decides names that rule instead (see the rule table in README.md).`,
+    `Sources: ${SCHEMA_SOURCE}, copied by \`scripts/cfn-facts.py\`; the API references and the provider's validations in \`packages/testing/src/aws/apiFacts.ts\`, read ${API_FACTS_READ}. A schema fact that a hand-written rule already decides names that rule instead (rule table in README.md). "Read by" lists the rules whose code reads the input when run over these graphs (traced, not declared).`,
     "",
   ];
-  const described = (c: Record<string, unknown>) =>
+  const described = (c: object) =>
     Object.entries(c)
       .map(([k, v]) => `${k} ${k === "pattern" ? `\`${String(v)}\`` : JSON.stringify(v)}`)
       .join("; ");
   let inputs = 0;
-  let covered = 0;
+  let ruled = 0;
+  const unexplained: string[] = [];
   for (const type of [...set.keys()].sort()) {
-    const facts = SCHEMA_FACTS.filter((f) => f.type === type);
-    const paths = [...(set.get(type) as Map<string, unknown[]>).keys()].sort();
+    const ofType = facts.filter((f) => f.type === type);
+    const values = set.get(type) as Map<string, unknown[]>;
+    const paths = [...values.keys()].sort();
     inputs += paths.length;
     lines.push(`## \`${type}\``, "");
-    const constrained = facts.filter((f) => Object.keys(f.constraints).length > 0);
+    const constrained = ofType.filter((f) => Object.keys(f.constraints).length > 0);
     if (constrained.length) {
       lines.push("| input | constraint | source | rule |", "| --- | --- | --- | --- |");
       for (const f of constrained) {
-        const rule = COVERED_BY[`${f.type} ${f.input}`] ?? schemaRuleId(f);
-        const note = UNCOMPILED_PATTERNS.includes(f) ? " (pattern not checked: not a JavaScript regular expression)" : "";
-        lines.push(`| \`${f.input}\` | ${mdCell(described(f.constraints))}${note} | ${f.cfnType} \`${f.property}\` | \`${rule}\` |`);
+        const note = (UNCOMPILED_PATTERNS as readonly object[]).includes(f.fact)
+          ? " (pattern not checked: not a JavaScript regular expression)"
+          : "";
+        lines.push(`| \`${f.input}\` | ${mdCell(described(f.constraints))}${note} | ${mdCell(f.source)} | \`${f.rule}\` |`);
       }
       lines.push("");
     }
-    const none = facts.filter((f) => Object.keys(f.constraints).length === 0);
-    if (none.length) lines.push(`No constraint in AWS's schema: ${none.map((f) => `\`${f.input}\` (${f.property})`).join(", ")}.`, "");
-    const hand = AWS_RULES.filter((r) => !isSchemaRule(r.id) && r.types?.includes(type)).map((r) => `\`${r.id}\``);
-    if (hand.length)
-      lines.push(`Also checked by the hand-written rules ${hand.join(", ")} (their inputs and cross-resource checks in README.md).`, "");
-    const mapped = new Set(facts.map((f) => f.input));
-    covered += paths.filter((p) => mapped.has(p)).length;
-    const unmapped = paths.filter((p) => !mapped.has(p));
-    const byReason = new Map<string, string[]>();
-    for (const p of unmapped) {
-      const reason = noFactReason(set.get(type)?.get(p) ?? [], references);
-      byReason.set(reason, [...(byReason.get(reason) ?? []), `\`${p}\``]);
+    const none = ofType.filter((f) => Object.keys(f.constraints).length === 0);
+    const read = paths.map((p) => [p, readers(type, p)] as const).filter(([, ids]) => ids.length > 0);
+    ruled += read.length;
+    if (read.length) {
+      lines.push("| input set | read by |", "| --- | --- |");
+      for (const [p, ids] of read) lines.push(`| \`${p}\` | ${ids.map((id) => `\`${id}\``).join(", ")} |`);
+      lines.push("");
     }
-    for (const [reason, inputs] of [...byReason].sort()) lines.push(`Set with no schema fact, ${reason}: ${inputs.join(", ")}.`, "");
+    const byReason = new Map<string, string[]>();
+    for (const p of paths.filter((p) => readers(type, p).length === 0)) {
+      const v = values.get(p) ?? [];
+      const reason =
+        NO_RULE[`${type} ${p}`] ??
+        (v.every((x) => typeof x === "boolean")
+          ? "no constraint exists: a switch, AWS takes true or false"
+          : p !== "name" && v.every((x) => references.has(x))
+            ? "no constraint of its own: it names another resource of the graph (what AWS refuses about the pair is a cross-resource rule's)"
+            : none.some((f) => f.input === p)
+              ? "no constraint exists in AWS's resource schema or API reference"
+              : undefined);
+      if (reason === undefined) unexplained.push(`${type} ${p}`);
+      else byReason.set(reason, [...(byReason.get(reason) ?? []), `\`${p}\``]);
+    }
+    for (const [reason, list] of [...byReason].sort()) lines.push(`Read by no rule, ${reason}: ${list.join(", ")}.`, "");
   }
+  if (unexplained.length)
+    throw new Error(
+      `inputs set with no rule and no reason; add a rule, or a reason to NO_RULE in packages/testing/src/rules/unruled.ts:\n  ${unexplained.join("\n  ")}`,
+    );
+  lines.push("## The inputs each hand-written rule reads", "", "| rule | reads |", "| --- | --- |");
+  for (const rule of AWS_RULES.filter((r) => !isFactRule(r.id))) {
+    const what = [...(reads.get(rule.id) ?? new Map<string, Set<string>>())]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([type, paths]) =>
+          `${type.slice(type.lastIndexOf(":") + 1)}: ${[...paths]
+            .sort()
+            .map((p) => `\`${p}\``)
+            .join(", ")}`,
+      );
+    lines.push(`| \`${rule.id}\` | ${mdCell(what.join("; ") || "the graph as a whole (URNs)")} |`);
+  }
+  lines.push("");
+  const bySource = (prefix: string) => AWS_RULES.filter((r) => r.id.startsWith(prefix)).length;
   lines.splice(
     5,
     0,
-    `${set.size} resource types; ${inputs} inputs set; ${covered} mapped to a schema property; ${SCHEMA_FACTS.filter((f) => Object.keys(f.constraints).length > 0).length} schema facts with a constraint.`,
+    `${set.size} resource types; ${inputs} inputs set; ${ruled} read by a rule and ${inputs - ruled} by none, each with its reason. ${AWS_RULES.length} rules: ${AWS_RULES.length - bySource("schema-") - bySource("api-")} written by hand, ${bySource("schema-")} from AWS's resource schemas, ${bySource("api-")} from the API references and the provider.`,
     "",
   );
   return prettier.format(lines.join("\n"), { parser: "markdown", printWidth: 100 });

@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import {
+  API_FACTS,
+  API_RULES,
+  apiRuleId,
   AwsRejectionError,
+  AWS_RULES,
+  inputsRead,
   COVERED_BY,
   formatAsPreview,
   runProgram,
@@ -11,7 +16,7 @@ import {
   schemaRuleId,
   valuesAt,
 } from "@web-infra/testing";
-import type { CapturedResource, SchemaFact, StackGraph } from "@web-infra/testing";
+import type { ApiFact, CapturedResource, SchemaFact, StackGraph } from "@web-infra/testing";
 import { STACKS, stackGraph } from "./support";
 import { join } from "node:path";
 import { bootstrapStack } from "../stacks/bootstrap/program";
@@ -39,7 +44,7 @@ function setAt(inputs: Record<string, unknown>, path: string, value: unknown): R
 }
 
 /** A value the fact's constraints refuse, made from a value they accept. */
-function breaking(f: SchemaFact, good: unknown): unknown {
+function breaking(f: SchemaFact | ApiFact, good: unknown): unknown {
   const c = f.constraints;
   if (c.enum) return typeof c.enum[0] === "number" ? -987654 : "NOT-A-LISTED-VALUE";
   if (c.maximum !== undefined) return c.maximum + 1;
@@ -95,6 +100,30 @@ describe("rules from AWS's resource schemas", () => {
     assert.ok(exercised >= 50, `${exercised} rules exercised by the graphs`);
   });
 
+  it("rejects, for every API or provider fact the graphs exercise, a value the fact refuses, and passes the graph's own value", () => {
+    assert.deepEqual(
+      API_RULES.map((r) => r.id),
+      API_FACTS.map(apiRuleId),
+    );
+    assert.equal(new Set(API_RULES.map((r) => r.id)).size, API_RULES.length);
+    let exercised = 0;
+    for (const rule of API_RULES) {
+      const fact = API_FACTS.find((f) => apiRuleId(f) === rule.id)!;
+      const resource = graphs.flatMap((g) => g.ofType(fact.type)).find((r) => valuesAt(r.inputs, fact.input).length > 0);
+      if (!resource) continue;
+      exercised++;
+      const good = valuesAt(resource.inputs, fact.input)[0];
+      assert.deepEqual(rule.check(only(resource)), [], `${rule.id}: ${JSON.stringify(good)} passes`);
+      const bad = breaking(fact, good);
+      assert.notEqual(bad, undefined, `${rule.id}: a breaking value`);
+      const found = rule.check(only({ ...resource, inputs: setAt(resource.inputs, fact.input, bad) }));
+      assert.equal(found.length > 0, true, `${rule.id}: ${JSON.stringify(bad)} is rejected`);
+      assert.ok(found[0]!.message.startsWith(`${fact.input} ${JSON.stringify(bad)} `), found[0]!.message);
+      assert.ok(found[0]!.message.includes(fact.source), rule.id);
+    }
+    assert.ok(exercised >= 35, `${exercised} of ${API_RULES.length} API rules exercised by the graphs`);
+  });
+
   it("fails when a web ACL's description has an apostrophe, which CreateWebACL refuses and the provider lets through", async () => {
     const acl = (description: string) => () => {
       new aws.wafv2.WebAcl("waf", {
@@ -120,6 +149,53 @@ describe("rules from AWS's resource schemas", () => {
         g.rejections.filter((r) => r.rule.startsWith("schema-")),
         [],
       );
+  });
+});
+
+describe("the inputs a rule reads, traced from its code", () => {
+  let graphs: RunResult[];
+  before(async () => {
+    graphs = await Promise.all(STACKS.map((s) => stackGraph(s)));
+  });
+
+  it("records each path a rule reads, dropping the paths it only passes through", () => {
+    const reads = inputsRead(
+      AWS_RULES.find((r) => r.id === "target-group-health-check")!,
+      graphs,
+    );
+    assert.deepEqual([...(reads.get("aws:lb/targetGroup:TargetGroup") ?? [])].sort(), [
+      "healthCheck.healthyThreshold",
+      "healthCheck.interval",
+      "healthCheck.matcher",
+      "healthCheck.path",
+      "healthCheck.timeout",
+      "healthCheck.unhealthyThreshold",
+      "protocolVersion",
+      "targetType",
+    ]);
+    assert.deepEqual([...reads.keys()], ["aws:lb/targetGroup:TargetGroup"]);
+  });
+
+  it("follows a cross-resource rule into the resources it references", () => {
+    const reads = inputsRead(
+      AWS_RULES.find((r) => r.id === "rds-security-groups-vpc")!,
+      graphs,
+    );
+    assert.deepEqual([...reads.keys()].sort(), [
+      "aws:ec2/securityGroup:SecurityGroup",
+      "aws:ec2/subnet:Subnet",
+      "aws:rds/instance:Instance",
+      "aws:rds/subnetGroup:SubnetGroup",
+    ]);
+    assert.deepEqual([...(reads.get("aws:ec2/securityGroup:SecurityGroup") ?? [])], ["vpcId"]);
+  });
+
+  it("finds every hand-written rule reading some input of the graphs, the URN check aside", async () => {
+    const all = [...graphs, await runProgram(bootstrapStack, { stack: "admin", projectDir: join(__dirname, "../stacks/bootstrap") })];
+    const silent = AWS_RULES.filter((r) => !r.id.startsWith("schema-") && !r.id.startsWith("api-") && inputsRead(r, all).size === 0).map(
+      (r) => r.id,
+    );
+    assert.deepEqual(silent, ["unique-urn", "target-group-attachment-vpc"]);
   });
 });
 

@@ -4,6 +4,7 @@ export * from "./project";
 export * from "./rules";
 export * from "./secrets";
 export * from "./aws/catalog";
+export * from "./aws/apiFacts";
 export { AUTONAME, physicalName, stableHex } from "./aws/naming";
 export { INVOKES, answerInvoke } from "./aws/invokes";
 export { AwsWorld, ELB_LOG_ACCOUNTS } from "./aws/world";

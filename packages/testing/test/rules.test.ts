@@ -182,8 +182,8 @@ describe("AWS rules", () => {
 
     it("fails when a dashboard name has a space or runs past 255 characters", async () => {
       const { rules, g } = await fired(() => {
-        new aws.cloudwatch.Dashboard("spaced", { dashboardName: "web tier", dashboardBody: "{}" });
-        new aws.cloudwatch.Dashboard("long", { dashboardName: "d".repeat(256), dashboardBody: "{}" });
+        new aws.cloudwatch.Dashboard("spaced", { dashboardName: "web tier", dashboardBody: JSON.stringify({ widgets: [] }) });
+        new aws.cloudwatch.Dashboard("long", { dashboardName: "d".repeat(256), dashboardBody: JSON.stringify({ widgets: [] }) });
       });
       assert.deepEqual(rules, ["physical-name-limits"]);
       assert.deepEqual(
@@ -214,7 +214,7 @@ describe("AWS rules", () => {
     it("stays quiet for a 255-character dashboard name of letters, digits, dashes and underscores, and keeps it as given", async () => {
       const name = `web-tier_prod-2-${"d".repeat(239)}`;
       const { rules, g } = await fired(() => {
-        new aws.cloudwatch.Dashboard("web", { dashboardName: name, dashboardBody: "{}" });
+        new aws.cloudwatch.Dashboard("web", { dashboardName: name, dashboardBody: JSON.stringify({ widgets: [] }) });
       });
       assert.deepEqual(rules, []);
       assert.equal(g.get("aws:cloudwatch/dashboard:Dashboard", "web").state["dashboardName"], name);

@@ -27,7 +27,7 @@ function vpcOf(graph: StackGraph, id: unknown): unknown {
 
 export const healthCheckRanges: AwsRule = resourceRule(
   "target-group-health-check",
-  "Health check interval 5–300 s, timeout 2–120 s and below the interval, thresholds 2–10 (ELB ModifyTargetGroup ValidationError)",
+  "Health check interval 5–300 s, timeout 2–120 s and below the interval, thresholds 2–10, path from /, success codes 200–499 (gRPC 0–99) (ELB ModifyTargetGroup ValidationError)",
   TARGET_GROUP,
   (tg) => {
     const hc = (tg.inputs["healthCheck"] ?? {}) as Record<string, unknown>;
@@ -46,6 +46,14 @@ export const healthCheckRanges: AwsRule = resourceRule(
     for (const key of ["healthyThreshold", "unhealthyThreshold"]) {
       if (!inRange(num(hc[key]), 2, 10)) out.push(`healthCheck.${key} ${String(hc[key])} is outside 2–10`);
     }
+    const matcher = hc["matcher"];
+    // HTTP(S) health checks succeed on codes 200-499, gRPC ones on 0-99 (ELB Matcher HttpCode / GrpcCode).
+    const grpc = tg.inputs["protocolVersion"] === "GRPC";
+    const code = grpc ? "([0-9]|[1-9][0-9])" : "[2-4][0-9]{2}";
+    if (matcher !== undefined && tg.inputs["targetType"] !== "lambda" && !new RegExp(`^${code}([,-]${code})*$`).test(String(matcher)))
+      out.push(
+        `healthCheck.matcher ${JSON.stringify(matcher)} must be ${grpc ? "gRPC codes 0–99" : "HTTP codes 200–499"}, as "200", "200,302" or "200-299"`,
+      );
     const path = hc["path"];
     if (path !== undefined && (typeof path !== "string" || !path.startsWith("/") || path.length > 1024)) {
       out.push(`healthCheck.path ${JSON.stringify(path)} must start with "/" and be at most 1024 characters`);
@@ -362,14 +370,14 @@ export function policyStatements(policy: unknown): Statement[] {
   return [statements].flat().filter((s) => typeof s === "object" && s !== null) as Statement[];
 }
 
-function matchesAny(patterns: unknown, value: string, caseInsensitive = false): boolean {
+export function matchesAny(patterns: unknown, value: string, caseInsensitive = false): boolean {
   return [patterns]
     .flat()
     .filter((p): p is string => typeof p === "string")
     .some((p) => (caseInsensitive ? globToRegExp(p.toLowerCase()).test(value.toLowerCase()) : globToRegExp(p).test(value)));
 }
 
-function principalMatches(statement: Statement, principal: { type: string; id: string }): boolean {
+export function principalMatches(statement: Statement, principal: { type: string; id: string }): boolean {
   const p = statement["Principal"];
   if (p === "*") return true;
   if (typeof p !== "object" || p === null) return false;

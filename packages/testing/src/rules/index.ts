@@ -6,7 +6,8 @@ import { IAM_RULES } from "./iam";
 import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
 import { NETWORK_RULES } from "./network";
-import { SCHEMA_RULES } from "./schema";
+import { PAIR_RULES } from "./pairs";
+import { API_RULES, SCHEMA_RULES } from "./schema";
 import { SERVICE_RULES } from "./services";
 import type { AwsRule } from "./rule";
 
@@ -19,6 +20,7 @@ export * from "./iam";
 export * from "./monitoring";
 export * from "./naming";
 export * from "./network";
+export * from "./pairs";
 export * from "./schema";
 export * from "./services";
 
@@ -33,5 +35,9 @@ export const AWS_RULES: readonly AwsRule[] = [
   ...MONITORING_RULES,
   ...IAM_RULES,
   ...SERVICE_RULES,
+  ...PAIR_RULES,
   ...SCHEMA_RULES,
+  ...API_RULES,
 ];
+export * from "./trace";
+export * from "./unruled";

@@ -1,4 +1,5 @@
 import facts from "../aws/schemaFacts.json";
+import { API_FACTS, API_FACTS_READ, type ApiFact } from "../aws/apiFacts";
 import type { CapturedResource } from "../graph";
 import { type AwsRule, resourceRule } from "./rule";
 
@@ -16,14 +17,17 @@ export interface SchemaFact {
   readonly input: string;
   readonly cfnType: string;
   readonly property: string;
-  readonly constraints: {
-    readonly pattern?: string;
-    readonly minLength?: number;
-    readonly maxLength?: number;
-    readonly minimum?: number;
-    readonly maximum?: number;
-    readonly enum?: readonly (string | number)[];
-  };
+  readonly constraints: FactConstraints;
+}
+
+/** What a fact allows, in JSON Schema's words. */
+export interface FactConstraints {
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly (string | number)[];
 }
 
 export const SCHEMA_FACTS: readonly SchemaFact[] = facts.facts as SchemaFact[];
@@ -61,8 +65,7 @@ function compile(pattern: string | undefined): RegExp | undefined {
 }
 
 /** Why a value breaks the fact's constraints, or undefined. */
-function problem(f: SchemaFact, value: unknown, pattern: RegExp | undefined): string | undefined {
-  const c = f.constraints;
+function problem(c: FactConstraints, value: unknown, pattern: RegExp | undefined): string | undefined {
   if (typeof value === "string") {
     const length = [...value].length;
     if (c.minLength !== undefined && length < c.minLength) return `is ${length} characters, under the minimum of ${c.minLength}`;
@@ -85,25 +88,49 @@ function problem(f: SchemaFact, value: unknown, pattern: RegExp | undefined): st
   return undefined;
 }
 
+/** A rule that holds every value at one input of one type to a fact's constraints; `cited` ends each message. */
+function factRule(id: string, type: string, input: string, constraints: FactConstraints, description: string, cited: string): AwsRule {
+  const pattern = compile(constraints.pattern);
+  return resourceRule(id, description, [type], (r: CapturedResource) =>
+    valuesAt(r.inputs, input).map((value) => {
+      const why = problem(constraints, value, pattern);
+      return why === undefined ? undefined : `${input} ${JSON.stringify(value)} ${why} (${cited}); change the value to fit`;
+    }),
+  );
+}
+
 /** One rule per fact that constrains something: the input's values, against the schema. */
 export function schemaRule(f: SchemaFact): AwsRule {
-  const pattern = compile(f.constraints.pattern);
-  return resourceRule(
+  return factRule(
     schemaRuleId(f),
+    f.type,
+    f.input,
+    f.constraints,
     `${f.input} of ${f.type} within ${f.cfnType} ${f.property} (${JSON.stringify(f.constraints)}; ${SCHEMA_SOURCE})`,
-    [f.type],
-    (r: CapturedResource) =>
-      valuesAt(r.inputs, f.input).map((value) => {
-        const why = problem(f, value, pattern);
-        return why === undefined
-          ? undefined
-          : `${f.input} ${JSON.stringify(value)} ${why} (${f.cfnType} ${f.property}, AWS's resource schema): AWS refuses it at pulumi up although the provider may accept it; change the value to fit`;
-      }),
+    `${f.cfnType} ${f.property}, AWS's resource schema: AWS refuses it at pulumi up although the provider may accept it`,
+  );
+}
+
+/** The rule id of an API fact: `api-<module>-<resource>-<input>`, lower case. */
+export function apiRuleId(f: ApiFact): string {
+  const [, module = "", resource = ""] = /^[^:]+:([^/]+)\/([^:]+):/.exec(f.type) ?? [];
+  return `api-${module}-${resource}-${f.input.replace(/\[\]/g, "").replace(/\./g, "-")}`.toLowerCase();
+}
+
+/** One rule per API or provider fact. */
+export function apiRule(f: ApiFact): AwsRule {
+  return factRule(
+    apiRuleId(f),
+    f.type,
+    f.input,
+    f.constraints,
+    `${f.input} of ${f.type}: ${JSON.stringify(f.constraints)} (${f.source}, read ${API_FACTS_READ})`,
+    f.source,
   );
 }
 
 /** The facts whose pattern JavaScript cannot compile: they keep their length, range and enum checks. */
-export const UNCOMPILED_PATTERNS: readonly SchemaFact[] = SCHEMA_FACTS.filter(
+export const UNCOMPILED_PATTERNS: readonly (SchemaFact | ApiFact)[] = [...SCHEMA_FACTS, ...API_FACTS].filter(
   (f) => f.constraints.pattern !== undefined && compile(f.constraints.pattern) === undefined,
 );
 
@@ -133,3 +160,5 @@ const key = (f: SchemaFact) => `${f.type} ${f.input}`;
 export const SCHEMA_RULES: readonly AwsRule[] = SCHEMA_FACTS.filter(
   (f) => Object.keys(f.constraints).length > 0 && !(key(f) in COVERED_BY),
 ).map(schemaRule);
+
+export const API_RULES: readonly AwsRule[] = API_FACTS.map(apiRule);

@@ -1,0 +1,432 @@
+import { IPv6CidrRange, Validator } from "ip-num";
+import type { CapturedResource, StackGraph } from "../graph";
+import { globToRegExp, LB, LISTENER, matchesAny, policyStatements, principalMatches } from "./compute";
+import { type AwsRule, bag, list, num, resourceRule } from "./rule";
+
+/*
+ * Constraints between two inputs of one resource, or between a resource and one it references,
+ * that the API refuses at create time: read from the API references (their "Errors" and the
+ * words under each field) and the provider's checks.
+ */
+
+const RDS = "aws:rds/instance:Instance";
+const strip = (name: unknown) => String(name).replace(/\.$/, "").toLowerCase();
+
+/** The VPC of a load balancer: the one its subnets are in. */
+function lbVpc(lb: CapturedResource, graph: StackGraph): unknown {
+  const ids = [...list(lb.inputs["subnets"]), ...list(lb.inputs["subnetMappings"]).map((m) => bag(m)["subnetId"])];
+  return ids.map((id) => graph.byId(id)?.inputs["vpcId"]).find((v) => v !== undefined);
+}
+
+/** An RDS instance's engine, a replica's from its source. */
+function engineOf(db: CapturedResource, graph: StackGraph): string | undefined {
+  const own = db.inputs["engine"];
+  if (own !== undefined) return String(own);
+  const source = db.inputs["replicateSourceDb"];
+  const primary = graph.ofType(RDS).find((p) => p !== db && (p.state["identifier"] === source || p.state["arn"] === source));
+  return primary === undefined ? undefined : engineOf(primary, graph);
+}
+
+export const listenerTargetGroup: AwsRule = resourceRule(
+  "listener-target-group",
+  "A listener forwards to at most 5 target groups, each in its load balancer's VPC and, behind an ALB, speaking HTTP or HTTPS (ELB CreateListener: ValidationError, IncompatibleProtocols, TooManyTargetGroups... )",
+  LISTENER,
+  (l, graph) => {
+    const lb = graph.byArn(l.inputs["loadBalancerArn"]);
+    const out: string[] = [];
+    for (const action of list(l.inputs["defaultActions"]).map(bag)) {
+      const weighted = list(bag(action["forward"])["targetGroups"]).map((t) => bag(t)["arn"]);
+      if (weighted.length > 5) out.push(`a forward action lists ${weighted.length} target groups; ELB allows at most 5`);
+      for (const arn of [action["targetGroupArn"], ...weighted].filter((a) => a !== undefined)) {
+        const tg = graph.byArn(arn);
+        if (!tg || !lb) continue;
+        const vpc = lbVpc(lb, graph);
+        if (vpc !== undefined && tg.inputs["vpcId"] !== undefined && tg.inputs["vpcId"] !== vpc)
+          out.push(
+            `target group ${tg.name} is in VPC ${String(tg.inputs["vpcId"])} and load balancer ${lb.name} in ${String(vpc)}: a listener forwards only to target groups of its load balancer's VPC; create the group in ${String(vpc)}`,
+          );
+        const application = (lb.inputs["loadBalancerType"] ?? "application") === "application";
+        const protocol = tg.inputs["protocol"];
+        if (application && tg.inputs["targetType"] !== "lambda" && protocol !== undefined && !["HTTP", "HTTPS"].includes(String(protocol)))
+          out.push(
+            `IncompatibleProtocols: target group ${tg.name} uses ${String(protocol)}; an Application Load Balancer forwards to HTTP or HTTPS target groups`,
+          );
+      }
+    }
+    return out;
+  },
+);
+
+export const acmValidationRecords: AwsRule = resourceRule(
+  "acm-validation-records",
+  "A certificate validation's validationRecordFqdns are exactly the certificate's DNS validation records, and only a DNS-validated certificate takes them (terraform-provider-aws internal/service/acm/certificate_validation.go)",
+  ["aws:acm/certificateValidation:CertificateValidation"],
+  (v, graph) => {
+    const cert = graph.byArn(v.inputs["certificateArn"]);
+    const fqdns = list(v.inputs["validationRecordFqdns"]).map(strip);
+    if (!cert || fqdns.length === 0) return undefined;
+    if ((cert.inputs["validationMethod"] ?? "DNS") !== "DNS")
+      return `validationRecordFqdns is not valid for ${String(cert.inputs["validationMethod"])} validation of ${cert.name}: remove it`;
+    const wanted = list(cert.state["domainValidationOptions"]).map((o) => strip(bag(o)["resourceRecordName"]));
+    const out: string[] = [];
+    const unknown = fqdns.filter((f) => !wanted.includes(f));
+    if (unknown.length)
+      out.push(`validationRecordFqdns ${unknown.join(", ")} are not validation records of ${cert.name} (${wanted.join(", ")})`);
+    const missing = wanted.filter((w) => !fqdns.includes(w));
+    if (missing.length)
+      out.push(`missing ${cert.name} DNS validation record: ${missing.join(", ")}; add a record for each and list its fqdn`);
+    return out;
+  },
+);
+
+export const s3LifecycleExpiration: AwsRule = resourceRule(
+  "s3-lifecycle-expiration",
+  'A lifecycle expiration sets expiredObjectDeleteMarker or days/date, never both (S3 API LifecycleExpiration: "cannot be specified with Days or Date"; MalformedXML)',
+  ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"],
+  (c) =>
+    list(c.inputs["rules"]).map((rule) => {
+      const e = bag(bag(rule)["expiration"]);
+      return e["expiredObjectDeleteMarker"] === true && (e["days"] !== undefined || e["date"] !== undefined)
+        ? `rule ${String(bag(rule)["id"])}: expiration.expiredObjectDeleteMarker cannot be set with days or date; split them into two rules`
+        : undefined;
+    }),
+);
+
+export const s3SseKmsKey: AwsRule = resourceRule(
+  "s3-sse-kms-key",
+  "A default encryption rule names a KMS key only with aws:kms or aws:kms:dsse (S3 PutBucketEncryption: InvalidArgument, KMSMasterKeyID is not applicable)",
+  ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
+  (c) =>
+    list(c.inputs["rules"]).map((rule) => {
+      const d = bag(bag(rule)["applyServerSideEncryptionByDefault"]);
+      return d["kmsMasterKeyId"] !== undefined && !String(d["sseAlgorithm"]).startsWith("aws:kms")
+        ? `kmsMasterKeyId is not applicable with sseAlgorithm ${JSON.stringify(d["sseAlgorithm"])}: use aws:kms or drop the key`
+        : undefined;
+    }),
+);
+
+const ENDPOINTS: Readonly<Record<string, RegExp>> = {
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  "email-json": /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  http: /^http:\/\//,
+  https: /^https:\/\//,
+  sqs: /^arn:aws[a-z-]*:sqs:/,
+  lambda: /^arn:aws[a-z-]*:lambda:/,
+  firehose: /^arn:aws[a-z-]*:firehose:/,
+  application: /^arn:aws[a-z-]*:sns:/,
+  sms: /^\+?[0-9]{5,15}$/,
+};
+
+export const snsSubscriptionEndpoint: AwsRule = resourceRule(
+  "sns-subscription-endpoint",
+  "A subscription's endpoint has its protocol's form: an email address, an http(s) URL, an SQS, Lambda or Firehose ARN, a phone number (SNS Subscribe Endpoint; InvalidParameter)",
+  ["aws:sns/topicSubscription:TopicSubscription"],
+  (s) => {
+    const form = ENDPOINTS[String(s.inputs["protocol"])];
+    const endpoint = s.inputs["endpoint"];
+    return form && typeof endpoint === "string" && !form.test(endpoint)
+      ? `endpoint ${JSON.stringify(endpoint)} is not a valid ${String(s.inputs["protocol"])} endpoint (InvalidParameter: Invalid parameter: Endpoint)`
+      : undefined;
+  },
+);
+
+export const randomPasswordLength: AwsRule = resourceRule(
+  "random-password-length",
+  "A random password's length covers its minimum counts (terraform-provider-random resource_password.go: length at least the sum of min_upper, min_lower, min_numeric and min_special)",
+  ["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString"],
+  (p) => {
+    const mins = ["minUpper", "minLower", "minNumeric", "minSpecial"].map((k) => num(p.inputs[k]) ?? 0);
+    const sum = mins.reduce((a, b) => a + b, 0);
+    const length = num(p.inputs["length"]);
+    return length !== undefined && length < sum
+      ? `length ${length} is below minUpper + minLower + minNumeric + minSpecial = ${sum}; raise length to at least ${sum}`
+      : undefined;
+  },
+);
+
+export const kmsKeyRotation: AwsRule = resourceRule(
+  "kms-key-rotation",
+  "Automatic rotation is for symmetric encryption keys only, every 90-2560 days (KMS EnableKeyRotation: UnsupportedOperationException)",
+  ["aws:kms/key:Key"],
+  (k) => {
+    const spec = k.inputs["customerMasterKeySpec"] ?? "SYMMETRIC_DEFAULT";
+    const period = num(k.inputs["rotationPeriodInDays"]);
+    return [
+      k.inputs["enableKeyRotation"] === true && spec !== "SYMMETRIC_DEFAULT"
+        ? `enableKeyRotation is not supported for a ${String(spec)} key: rotate only SYMMETRIC_DEFAULT keys`
+        : undefined,
+      period !== undefined && (period < 90 || period > 2560) ? `rotationPeriodInDays ${period} is outside 90-2560` : undefined,
+    ];
+  },
+);
+
+export const subnetIpv6Block: AwsRule = resourceRule(
+  "subnet-ipv6-block",
+  "A subnet's IPv6 block is a /64 inside its VPC's IPv6 block, and assigning IPv6 addresses on launch needs one (EC2 CreateSubnet / ModifySubnetAttribute: InvalidSubnet.Range, InvalidParameterValue)",
+  ["aws:ec2/subnet:Subnet"],
+  (s, graph) => {
+    const block = s.inputs["ipv6CidrBlock"];
+    if (block === undefined)
+      return s.inputs["assignIpv6AddressOnCreation"] === true && s.inputs["ipv6Native"] !== true
+        ? "assignIpv6AddressOnCreation needs an ipv6CidrBlock: give the subnet a /64 of its VPC's IPv6 block"
+        : undefined;
+    if (typeof block !== "string" || !Validator.isValidIPv6CidrNotation(block)[0])
+      return `ipv6CidrBlock ${JSON.stringify(block)} is not a valid IPv6 CIDR`;
+    if (!block.endsWith("/64")) return `ipv6CidrBlock ${block} must be a /64`;
+    const vpcBlock = graph.byId(s.inputs["vpcId"])?.state["ipv6CidrBlock"];
+    if (typeof vpcBlock !== "string" || !Validator.isValidIPv6CidrNotation(vpcBlock)[0]) return undefined;
+    return IPv6CidrRange.fromCidr(block).inside(IPv6CidrRange.fromCidr(vpcBlock))
+      ? undefined
+      : `ipv6CidrBlock ${block} is outside the VPC's IPv6 block ${vpcBlock}: take a /64 of it`;
+  },
+);
+
+export const rdsOptionGroupEngine: AwsRule = resourceRule(
+  "rds-option-group-engine",
+  "An instance's option group is for its engine and major version (RDS CreateDBInstance: InvalidParameterCombination)",
+  [RDS],
+  (db, graph) => {
+    const group = graph.ofType("aws:rds/optionGroup:OptionGroup").find((g) => g.state["name"] === db.inputs["optionGroupName"]);
+    const engine = engineOf(db, graph);
+    if (!group || engine === undefined) return undefined;
+    const out: string[] = [];
+    if (group.inputs["engineName"] !== engine)
+      out.push(`option group ${group.name} is for ${String(group.inputs["engineName"])}, the instance runs ${engine}`);
+    const version = db.inputs["engineVersion"];
+    const major = String(group.inputs["majorEngineVersion"]);
+    if (version !== undefined && String(version) !== major && !String(version).startsWith(`${major}.`))
+      out.push(
+        `option group ${group.name} is for ${engine} ${major}, the instance runs ${String(version)}: use a group of major version ${String(version).split(".").slice(0, 2).join(".")}`,
+      );
+    return out;
+  },
+);
+
+export const rdsSecurityGroupsVpc: AwsRule = resourceRule(
+  "rds-security-groups-vpc",
+  "An instance's security groups are in the VPC of its subnet group (RDS CreateDBInstance: InvalidParameterCombination, the DB instance and EC2 security group are in different VPCs)",
+  [RDS],
+  (db, graph) => {
+    const group = graph.ofType("aws:rds/subnetGroup:SubnetGroup").find((g) => g.state["name"] === db.inputs["dbSubnetGroupName"]);
+    const vpc = list(group?.inputs["subnetIds"])
+      .map((id) => graph.byId(id)?.inputs["vpcId"])
+      .find((v) => v !== undefined);
+    if (vpc === undefined) return undefined;
+    return list(db.inputs["vpcSecurityGroupIds"]).map((id) => {
+      const sg = graph.byId(id);
+      return sg && sg.inputs["vpcId"] !== undefined && sg.inputs["vpcId"] !== vpc
+        ? `security group ${sg.name} is in VPC ${String(sg.inputs["vpcId"])}, the subnet group ${group?.name} in ${String(vpc)}: the DB instance and EC2 security group are in different VPCs`
+        : undefined;
+    });
+  },
+);
+
+const LOG_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  mysql: ["audit", "error", "general", "slowquery", "iam-db-auth-error"],
+  mariadb: ["audit", "error", "general", "slowquery", "iam-db-auth-error"],
+  postgres: ["postgresql", "upgrade", "iam-db-auth-error"],
+};
+
+export const rdsLogExports: AwsRule = resourceRule(
+  "rds-log-exports",
+  "enabledCloudwatchLogsExports names logs the engine publishes (RDS CreateDBInstance EnableCloudwatchLogsExports; RDS User Guide, Publishing database logs to CloudWatch Logs: InvalidParameterCombination)",
+  [RDS],
+  (db, graph) => {
+    const engine = engineOf(db, graph);
+    const allowed = engine === undefined ? undefined : LOG_EXPORTS[engine];
+    if (!allowed) return undefined;
+    return list(db.inputs["enabledCloudwatchLogsExports"]).map((log) =>
+      allowed.includes(String(log))
+        ? undefined
+        : `enabledCloudwatchLogsExports ${JSON.stringify(log)} is not a ${engine} log; ${engine} publishes ${allowed.join(", ")}`,
+    );
+  },
+);
+
+export const asgMinElbCapacity: AwsRule = resourceRule(
+  "asg-min-elb-capacity",
+  "minElbCapacity is reachable: at most the group's desired capacity (terraform-provider-aws internal/service/autoscaling/wait.go: the create waits for that many healthy targets and times out otherwise)",
+  ["aws:autoscaling/group:Group"],
+  (g) => {
+    const want = num(g.inputs["minElbCapacity"]);
+    const desired = num(g.inputs["desiredCapacity"]) ?? num(g.inputs["minSize"]);
+    return want !== undefined && desired !== undefined && want > desired
+      ? `minElbCapacity ${want} exceeds the ${desired} instances the group launches: pulumi up waits waitForCapacityTimeout for healthy targets that never come, then fails; set it to at most ${desired}`
+      : undefined;
+  },
+);
+
+/** Size GiB by volume type (EBS User Guide, Amazon EBS volume types); gp3 IOPS and throughput ranges. */
+const EBS_SIZES: Readonly<Record<string, readonly [number, number]>> = {
+  gp2: [1, 16384],
+  gp3: [1, 16384],
+  io1: [4, 16384],
+  io2: [4, 65536],
+  st1: [125, 16384],
+  sc1: [125, 16384],
+  standard: [1, 1024],
+};
+
+export const ebsVolumeSize: AwsRule = resourceRule(
+  "ebs-volume-size",
+  "An EBS volume's size fits its type (gp2/gp3 1-16384 GiB, io1 4-16384, io2 4-65536, st1/sc1 125-16384, standard 1-1024) and gp3's IOPS 3000-16000 and throughput 125-1000 MiB/s (EC2 CreateVolume / RunInstances: InvalidParameterValue)",
+  ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"],
+  (t) =>
+    [
+      ...list(t.inputs["blockDeviceMappings"]).map((m) => bag(bag(m)["ebs"])),
+      bag(t.inputs["rootBlockDevice"]),
+      ...list(t.inputs["ebsBlockDevices"]).map(bag),
+    ].flatMap((ebs) => {
+      const type = String(ebs["volumeType"] ?? "gp3");
+      const size = num(ebs["volumeSize"]);
+      const range = EBS_SIZES[type];
+      const out: (string | undefined)[] = [];
+      if (range && size !== undefined && (size < range[0] || size > range[1]))
+        out.push(`volumeSize ${size} GiB is outside ${range[0]}-${range[1]} for ${type}`);
+      const iops = num(ebs["iops"]);
+      const throughput = num(ebs["throughput"]);
+      if (type === "gp3" && iops !== undefined && (iops < 3000 || iops > 16000)) out.push(`iops ${iops} is outside 3000-16000 for gp3`);
+      if (type === "gp3" && throughput !== undefined && (throughput < 125 || throughput > 1000))
+        out.push(`throughput ${throughput} MiB/s is outside 125-1000 for gp3`);
+      return out;
+    }),
+);
+
+const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer", "custom"];
+
+export const dashboardBody: AwsRule = resourceRule(
+  "cloudwatch-dashboard-body",
+  "A dashboard body is JSON with a widgets list; each widget has a known type, x 0-23, y ≥ 0, width 1-24 and height 1-1000 (CloudWatch API, Dashboard Body Structure and Syntax; PutDashboard: InvalidParameterInput)",
+  ["aws:cloudwatch/dashboard:Dashboard"],
+  (d) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(String(d.inputs["dashboardBody"]));
+    } catch {
+      return "dashboardBody is not valid JSON";
+    }
+    const widgets = bag(body)["widgets"];
+    if (!Array.isArray(widgets)) return "dashboardBody has no widgets list";
+    return widgets.flatMap((w, i) => {
+      const widget = bag(w);
+      const at = (key: string, lo: number, hi: number) => {
+        const v = widget[key];
+        return v === undefined || (Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi)
+          ? undefined
+          : `widgets[${i}].${key} ${JSON.stringify(v)} is outside ${lo}-${hi}`;
+      };
+      return [
+        WIDGET_TYPES.includes(String(widget["type"]))
+          ? undefined
+          : `widgets[${i}].type ${JSON.stringify(widget["type"])} is not one of ${WIDGET_TYPES.join(", ")}`,
+        at("x", 0, 23),
+        at("y", 0, Number.MAX_SAFE_INTEGER),
+        at("width", 1, 24),
+        at("height", 1, 1000),
+      ];
+    });
+  },
+);
+
+export const wafAssociationTarget: AwsRule = resourceRule(
+  "wafv2-association-target",
+  "A regional web ACL associates with an Application Load Balancer (or an API Gateway stage, AppSync API, Cognito user pool, App Runner or Verified Access resource), never a Network Load Balancer, and a CLOUDFRONT-scope ACL with none of them (WAFV2 AssociateWebACL: WAFInvalidParameterException)",
+  ["aws:wafv2/webAclAssociation:WebAclAssociation"],
+  (a, graph) => {
+    const acl = graph.byArn(a.inputs["webAclArn"]);
+    const target = graph.byArn(a.inputs["resourceArn"]);
+    return [
+      acl && acl.inputs["scope"] === "CLOUDFRONT"
+        ? `web ACL ${acl.name} has CLOUDFRONT scope; associate it through the distribution, or use a REGIONAL ACL`
+        : undefined,
+      target && LB.includes(target.type) && (target.inputs["loadBalancerType"] ?? "application") !== "application"
+        ? `${target.name} is a ${String(target.inputs["loadBalancerType"])} load balancer; WAF protects Application Load Balancers only`
+        : undefined,
+    ];
+  },
+);
+
+export const flowLogDestination: AwsRule = resourceRule(
+  "flow-log-destination",
+  "A flow log to CloudWatch Logs needs an IAM role (deliverLogsPermissionArn) and a log group; to S3 or Firehose it takes no role (EC2 CreateFlowLogs DeliverLogsPermissionArn: required for cloud-watch-logs, unsupported otherwise)",
+  ["aws:ec2/flowLog:FlowLog"],
+  (f) => {
+    const type = String(f.inputs["logDestinationType"] ?? "cloud-watch-logs");
+    const destination = f.inputs["logDestination"] ?? f.inputs["logGroupName"];
+    if (type === "cloud-watch-logs")
+      return [
+        f.inputs["iamRoleArn"] === undefined
+          ? "a flow log to cloud-watch-logs needs iamRoleArn, a role vpc-flow-logs.amazonaws.com can assume"
+          : undefined,
+        destination === undefined ? "a flow log to cloud-watch-logs needs logDestination (a log group ARN)" : undefined,
+        typeof f.inputs["logDestination"] === "string" && !/:logs:/.test(f.inputs["logDestination"])
+          ? `logDestination ${f.inputs["logDestination"]} is not a log group ARN`
+          : undefined,
+      ];
+    return f.inputs["iamRoleArn"] !== undefined ? `iamRoleArn is unsupported for a flow log to ${type}: remove it` : undefined;
+  },
+);
+
+export const logGroupKmsKey: AwsRule = resourceRule(
+  "log-group-kms-key",
+  "A log group's KMS key lets the region's CloudWatch Logs service encrypt with it, for this log group's ARN (CloudWatch Logs CreateLogGroup: AccessDeniedException, the specified KMS key is not allowed to be used)",
+  ["aws:cloudwatch/logGroup:LogGroup"],
+  (g, graph) => {
+    const key = graph.byArn(g.inputs["kmsKeyId"]);
+    if (!key) return undefined;
+    const service = { type: "Service", id: `logs.${graph.region}.amazonaws.com` };
+    const arn = String(g.state["arn"]);
+    const grants = policyStatements(key.inputs["policy"]).some((s) => {
+      if ((s["Effect"] ?? "Allow") !== "Allow" || !principalMatches(s, service)) return false;
+      if (!matchesAny(s["Action"], "kms:GenerateDataKey", true) || !matchesAny(s["Action"], "kms:Encrypt", true)) return false;
+      const context = Object.values(bag(s["Condition"]))
+        .map((c) => bag(c)["kms:EncryptionContext:aws:logs:arn"])
+        .filter((v) => v !== undefined);
+      return context.every((patterns) => [patterns].flat().some((p) => globToRegExp(String(p)).test(arn)));
+    });
+    return grants
+      ? undefined
+      : `key ${key.name}'s policy does not let ${service.id} call kms:Encrypt and kms:GenerateDataKey* for ${arn}: add a statement for that service principal with kms:EncryptionContext:aws:logs:arn matching the log group`;
+  },
+);
+
+/** terraform-provider-random's special characters when overrideSpecial is unset. */
+const RANDOM_SPECIALS = "!@#$%&*()-_=+[]{}<>:?";
+
+export const rdsPasswordCharset: AwsRule = resourceRule(
+  "rds-password-charset",
+  "A generated RDS master password draws only from characters RDS accepts: every value the RandomPassword may produce, not the one the mock drew (RDS CreateDBInstance MasterUserPassword: no '/', '\"', '@' or space)",
+  [RDS],
+  (db, graph) => {
+    const source = graph
+      .ofType("random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString")
+      .find((p) => p.state["result"] !== undefined && p.state["result"] === db.inputs["password"]);
+    if (!source || source.inputs["special"] === false) return undefined;
+    const specials = typeof source.inputs["overrideSpecial"] === "string" ? source.inputs["overrideSpecial"] : RANDOM_SPECIALS;
+    const bad = [...new Set([...specials].filter((c) => '/"@ '.includes(c)))];
+    return bad.length
+      ? `${source.name} may put ${bad.map((c) => JSON.stringify(c)).join(", ")} in the master password, which RDS refuses: set overrideSpecial to special characters without them`
+      : undefined;
+  },
+);
+
+export const PAIR_RULES: readonly AwsRule[] = [
+  rdsPasswordCharset,
+  listenerTargetGroup,
+  acmValidationRecords,
+  s3LifecycleExpiration,
+  s3SseKmsKey,
+  snsSubscriptionEndpoint,
+  randomPasswordLength,
+  kmsKeyRotation,
+  subnetIpv6Block,
+  rdsOptionGroupEngine,
+  rdsSecurityGroupsVpc,
+  rdsLogExports,
+  asgMinElbCapacity,
+  ebsVolumeSize,
+  dashboardBody,
+  wafAssociationTarget,
+  flowLogDestination,
+  logGroupKmsKey,
+];

@@ -1,0 +1,338 @@
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { fired, messages } from "./support";
+
+const ACCOUNT = "123456789012";
+const ARM_AMI = "ami-05b4ded3ceb71e470";
+
+/** A VPC with two subnets in two zones. */
+function network(name = "vpc", octet = 0) {
+  const vpc = new aws.ec2.Vpc(name, { cidrBlock: `10.${octet}.0.0/16`, assignGeneratedIpv6CidrBlock: true });
+  const a = new aws.ec2.Subnet(`${name}-a`, { vpcId: vpc.id, cidrBlock: `10.${octet}.0.0/24`, availabilityZone: "us-east-1a" });
+  const b = new aws.ec2.Subnet(`${name}-b`, { vpcId: vpc.id, cidrBlock: `10.${octet}.1.0/24`, availabilityZone: "us-east-1b" });
+  return { vpc, a, b };
+}
+
+/**
+ * The rule's bad program is rejected by that rule alone, with a message matching `says`, and its
+ * corrected twin passes every rule.
+ */
+async function twin(rule: string, bad: () => void, good: () => void, says: RegExp): Promise<void> {
+  const rejected = await fired(bad);
+  assert.deepEqual(rejected.rules, [rule]);
+  assert.match(messages(rejected.g, rule), says);
+  assert.deepEqual((await fired(good)).rules, []);
+}
+
+const mysql = (name: string, args: Partial<aws.rds.InstanceArgs>) =>
+  new aws.rds.Instance(name, {
+    engine: "mysql",
+    engineVersion: "8.4",
+    instanceClass: "db.t4g.micro",
+    allocatedStorage: 20,
+    storageType: "gp3",
+    username: "webinfra",
+    password: "correct-horse-battery-staple",
+    backupRetentionPeriod: 1,
+    skipFinalSnapshot: true,
+    ...args,
+  });
+
+describe("cross-resource and cross-field rules", () => {
+  it("fails when a listener forwards to a target group of another VPC", async () => {
+    const program = (sameVpc: boolean) => () => {
+      const one = network("one", 0);
+      const two = network("two", 1);
+      const lb = new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: [one.a.id, one.b.id] });
+      const tg = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: (sameVpc ? one : two).vpc.id });
+      new aws.lb.Listener("http", {
+        loadBalancerArn: lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+      });
+    };
+    await twin("listener-target-group", program(false), program(true), /target group web is in VPC vpc-\S+ and load balancer alb in vpc-/);
+  });
+
+  it("fails when an Application Load Balancer forwards to a TCP target group", async () => {
+    const program = (protocol: string) => () => {
+      const net = network();
+      const lb = new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: [net.a.id, net.b.id] });
+      const tg = new aws.lb.TargetGroup("web", { port: 80, protocol, vpcId: net.vpc.id });
+      new aws.lb.Listener("http", {
+        loadBalancerArn: lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+      });
+    };
+    await twin("listener-target-group", program("TCP"), program("HTTP"), /IncompatibleProtocols: target group web uses TCP/);
+  });
+
+  it("fails when a certificate validation lists a record that is not the certificate's", async () => {
+    const program = (own: boolean) => () => {
+      const cert = new aws.acm.Certificate("cert", { domainName: "www.example.com", validationMethod: "DNS" });
+      const option = cert.domainValidationOptions[0]!;
+      const record = new aws.route53.Record("cert-validation", {
+        zoneId: "Z0123456789EXAMPLE",
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+      });
+      new aws.acm.CertificateValidation("cert", {
+        certificateArn: cert.arn,
+        validationRecordFqdns: [own ? record.fqdn : "_x.other.example.com"],
+      });
+    };
+    await twin("acm-validation-records", program(false), program(true), /missing cert DNS validation record: _\w+\.www\.example\.com/);
+  });
+
+  it("fails when a lifecycle expiration sets expiredObjectDeleteMarker with days", async () => {
+    const program = (split: boolean) => () => {
+      const bucket = new aws.s3.Bucket("logs", {});
+      new aws.s3.BucketLifecycleConfiguration("logs", {
+        bucket: bucket.id,
+        rules: split
+          ? [
+              { id: "expire", status: "Enabled", filter: {}, expiration: { days: 30 } },
+              { id: "markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+            ]
+          : [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: 30, expiredObjectDeleteMarker: true } }],
+      });
+    };
+    await twin(
+      "s3-lifecycle-expiration",
+      program(false),
+      program(true),
+      /rule expire: expiration.expiredObjectDeleteMarker cannot be set with days/,
+    );
+  });
+
+  it("fails when default encryption names a KMS key with AES256", async () => {
+    const program = (algorithm: string) => () => {
+      const bucket = new aws.s3.Bucket("data", {});
+      new aws.s3.BucketServerSideEncryptionConfiguration("data", {
+        bucket: bucket.id,
+        rules: [
+          { applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm, kmsMasterKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234` } },
+        ],
+      });
+    };
+    await twin("s3-sse-kms-key", program("AES256"), program("aws:kms"), /kmsMasterKeyId is not applicable with sseAlgorithm "AES256"/);
+  });
+
+  it("fails when an email subscription's endpoint is not an email address", async () => {
+    const program = (endpoint: string) => () => {
+      const topic = new aws.sns.Topic("alarms", {});
+      new aws.sns.TopicSubscription("oncall", { topic: topic.arn, protocol: "email", endpoint });
+    };
+    await twin(
+      "sns-subscription-endpoint",
+      program("oncall"),
+      program("oncall@example.net"),
+      /endpoint "oncall" is not a valid email endpoint/,
+    );
+  });
+
+  it("fails when a random password is shorter than its minimum counts", async () => {
+    const program = (length: number) => () => {
+      new random.RandomPassword("pw", { length, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+    };
+    await twin("random-password-length", program(6), program(8), /length 6 is below minUpper \+ minLower \+ minNumeric \+ minSpecial = 8/);
+  });
+
+  it("fails when an asymmetric key turns on rotation", async () => {
+    const program = (customerMasterKeySpec: string) => () => {
+      new aws.kms.Key("signing", {
+        customerMasterKeySpec,
+        keyUsage: customerMasterKeySpec === "RSA_2048" ? "SIGN_VERIFY" : "ENCRYPT_DECRYPT",
+        enableKeyRotation: true,
+      });
+    };
+    await twin(
+      "kms-key-rotation",
+      program("RSA_2048"),
+      program("SYMMETRIC_DEFAULT"),
+      /enableKeyRotation is not supported for a RSA_2048 key/,
+    );
+  });
+
+  it("fails when a subnet's IPv6 block lies outside its VPC's", async () => {
+    const program = (inside: boolean) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: true });
+      new aws.ec2.Subnet("public", {
+        vpcId: vpc.id,
+        cidrBlock: "10.0.0.0/24",
+        availabilityZone: "us-east-1a",
+        ipv6CidrBlock: inside ? vpc.ipv6CidrBlock.apply((b) => b.replace(/\/56$/, "/64")) : "2001:db8::/64",
+        assignIpv6AddressOnCreation: true,
+      });
+    };
+    await twin("subnet-ipv6-block", program(false), program(true), /ipv6CidrBlock 2001:db8::\/64 is outside the VPC's IPv6 block/);
+  });
+
+  it("fails when an instance's option group is for another major version", async () => {
+    const program = (major: string) => () => {
+      const group = new aws.rds.OptionGroup("audit", { engineName: "mysql", majorEngineVersion: major, optionGroupDescription: "Audit" });
+      mysql("db", { optionGroupName: group.name });
+    };
+    await twin("rds-option-group-engine", program("8.0"), program("8.4"), /option group audit is for mysql 8\.0, the instance runs 8\.4/);
+  });
+
+  it("fails when an instance's security group is in another VPC than its subnet group", async () => {
+    const program = (sameVpc: boolean) => () => {
+      const one = network("one", 0);
+      const two = network("two", 1);
+      const subnets = new aws.rds.SubnetGroup("db", { subnetIds: [one.a.id, one.b.id], description: "Database subnets" });
+      const sg = new aws.ec2.SecurityGroup("db", { vpcId: (sameVpc ? one : two).vpc.id, description: "Database" });
+      mysql("db", { dbSubnetGroupName: subnets.name, vpcSecurityGroupIds: [sg.id] });
+    };
+    await twin("rds-security-groups-vpc", program(false), program(true), /the DB instance and EC2 security group are in different VPCs/);
+  });
+
+  it("fails when a MySQL instance exports a PostgreSQL log", async () => {
+    const program = (log: string) => () => {
+      mysql("db", { enabledCloudwatchLogsExports: [log] });
+    };
+    await twin(
+      "rds-log-exports",
+      program("postgresql"),
+      program("slowquery"),
+      /"postgresql" is not a mysql log; mysql publishes audit, error/,
+    );
+  });
+
+  it("fails when minElbCapacity exceeds the instances the group launches", async () => {
+    const program = (minElbCapacity: number) => () => {
+      const net = network();
+      const tg = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: net.vpc.id });
+      const lt = new aws.ec2.LaunchTemplate("web", {
+        imageId: ARM_AMI,
+        instanceType: "t4g.micro",
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+      });
+      new aws.autoscaling.Group("web", {
+        minSize: 2,
+        maxSize: 4,
+        desiredCapacity: 2,
+        minElbCapacity,
+        vpcZoneIdentifiers: [net.a.id, net.b.id],
+        targetGroupArns: [tg.arn],
+        healthCheckType: "ELB",
+        launchTemplate: { id: lt.id, version: "$Latest" },
+      });
+    };
+    await twin("asg-min-elb-capacity", program(3), program(2), /minElbCapacity 3 exceeds the 2 instances the group launches/);
+  });
+
+  it("fails when a gp3 volume is larger than 16 TiB", async () => {
+    const program = (volumeSize: number) => () => {
+      new aws.ec2.LaunchTemplate("web", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize, volumeType: "gp3" } }] });
+    };
+    await twin("ebs-volume-size", program(20000), program(20), /volumeSize 20000 GiB is outside 1-16384 for gp3/);
+  });
+
+  it("fails when a dashboard widget is wider than the 24-column grid", async () => {
+    const program = (width: number) => () => {
+      new aws.cloudwatch.Dashboard("ops", {
+        dashboardName: "ops",
+        dashboardBody: JSON.stringify({ widgets: [{ type: "text", x: 0, y: 0, width, height: 3, properties: { markdown: "ops" } }] }),
+      });
+    };
+    await twin("cloudwatch-dashboard-body", program(30), program(24), /widgets\[0\]\.width 30 is outside 1-24/);
+  });
+
+  it("fails when a web ACL is associated with a Network Load Balancer", async () => {
+    const program = (loadBalancerType: string) => () => {
+      const net = network();
+      const lb = new aws.lb.LoadBalancer("lb", { loadBalancerType, subnets: [net.a.id, net.b.id] });
+      const acl = new aws.wafv2.WebAcl("waf", {
+        scope: "REGIONAL",
+        defaultAction: { allow: {} },
+        visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "waf", sampledRequestsEnabled: true },
+      });
+      new aws.wafv2.WebAclAssociation("waf", { resourceArn: lb.arn, webAclArn: acl.arn });
+    };
+    await twin(
+      "wafv2-association-target",
+      program("network"),
+      program("application"),
+      /lb is a network load balancer; WAF protects Application Load Balancers only/,
+    );
+  });
+
+  it("fails when a flow log to CloudWatch Logs has no role", async () => {
+    const program = (withRole: boolean) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const logs = new aws.cloudwatch.LogGroup("flow", { retentionInDays: 365 });
+      const role = new aws.iam.Role("flow", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      new aws.ec2.FlowLog("vpc", {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestination: logs.arn,
+        ...(withRole ? { iamRoleArn: role.arn } : {}),
+      });
+    };
+    await twin("flow-log-destination", program(false), program(true), /a flow log to cloud-watch-logs needs iamRoleArn/);
+  });
+
+  it("fails when a log group's KMS key does not let CloudWatch Logs use it", async () => {
+    const program = (forLogs: boolean) => () => {
+      const statements: Record<string, unknown>[] = [
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+      ];
+      if (forLogs)
+        statements.push({
+          Sid: "CloudWatchLogsUses",
+          Effect: "Allow",
+          Principal: { Service: "logs.us-east-1.amazonaws.com" },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:*` } },
+        });
+      const key = new aws.kms.Key("logs", {
+        enableKeyRotation: true,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      });
+      new aws.cloudwatch.LogGroup("app", { retentionInDays: 365, kmsKeyId: key.arn });
+    };
+    await twin(
+      "log-group-kms-key",
+      program(false),
+      program(true),
+      /key logs's policy does not let logs\.us-east-1\.amazonaws\.com call kms:Encrypt/,
+    );
+  });
+
+  it("fails when a generated master password may draw characters RDS refuses", async () => {
+    const program = (overrideSpecial?: string) => () => {
+      const pw = new random.RandomPassword("db", { length: 32, special: true, ...(overrideSpecial ? { overrideSpecial } : {}) });
+      mysql("db", { password: pw.result });
+    };
+    const rejected = await fired(program());
+    assert.ok(rejected.rules.includes("rds-password-charset"), rejected.rules.join());
+    assert.match(messages(rejected.g, "rds-password-charset"), /db may put "@" in the master password, which RDS refuses/);
+    assert.deepEqual((await fired(program("!#$%&*()-_=+"))).rules, []);
+  });
+
+  it("fails when a target group's success codes are outside 200-499", async () => {
+    const program = (matcher: string) => () => {
+      const net = network();
+      new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: net.vpc.id, healthCheck: { matcher } });
+    };
+    await twin(
+      "target-group-health-check",
+      program("200,600"),
+      program("200-299"),
+      /healthCheck\.matcher "200,600" must be HTTP codes 200–499/,
+    );
+  });
+});
