@@ -36,7 +36,12 @@ function run(extra: Extra = {}, name = "db"): Promise<RunResult> {
         clients: [client],
         ...extra,
       });
-      const role = new aws.iam.Role("app", { assumeRolePolicy: "{}" });
+      const role = new aws.iam.Role("app", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
       db.grantRead(role, "app");
       return { writer: db.writerEndpoint, readers: db.readerEndpoints, secret: db.secret.arn, identifiers: db.identifiers };
     },

@@ -55,6 +55,7 @@ function run(
       instanceClass: "db.t4g.micro",
       allocatedStorage: 20,
       backupRetentionPeriod: 1,
+      skipFinalSnapshot: true,
     });
     const replicas = [...Array(shape.replicas ?? 1).keys()].map(
       (i) =>

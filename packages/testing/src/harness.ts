@@ -196,8 +196,13 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
         throw new Error(`@web-infra/testing: registration of ${args.type} ${args.name} was not captured`);
       }
       if (!args.custom) return { id: undefined, state: {} };
-      if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-provider`, state: args.inputs };
       const { value, paths } = fromWire(pending.wire);
+      if (args.type.startsWith("pulumi:providers:")) {
+        // Kept so that rules can read an explicit provider's settings (its region).
+        const id = `${args.name}-provider`;
+        created.set(pending.urn, { id, inputs: value as Record<string, unknown>, secretPaths: paths, state: args.inputs });
+        return { id, state: args.inputs };
+      }
       const inputs = value as Record<string, unknown>;
       const made = world.create(args.type, args.name, pending.urn, inputs);
       created.set(pending.urn, { id: made.id, inputs, secretPaths: paths, state: made.state });

@@ -61,7 +61,12 @@ describe("harness: what it records", () => {
   it("passes a resource given where a string is expected as its id, as the engine does", async () => {
     const g = await runProgram(
       () => {
-        const role = new aws.iam.Role("r", { assumeRolePolicy: "{}" });
+        const role = new aws.iam.Role("r", {
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          }),
+        });
         new aws.iam.InstanceProfile("p", { role });
       },
       { stack: "dev" },
@@ -125,7 +130,12 @@ describe("harness: computed outputs like AWS's", () => {
     const g = await runProgram(
       () => {
         const vpc = new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
-        const role = new aws.iam.Role("r", { assumeRolePolicy: "{}" });
+        const role = new aws.iam.Role("r", {
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          }),
+        });
         return { vpc: vpc.arn, role: role.arn };
       },
       { stack: "dev", config: { "aws:region": "eu-west-1" }, accountId: "111122223333" },
@@ -184,6 +194,7 @@ describe("harness: computed outputs like AWS's", () => {
           engineVersion: "8.4.7",
           instanceClass: "db.t4g.micro",
           allocatedStorage: 20,
+          skipFinalSnapshot: true,
         });
         return { id: db.identifier, address: db.address, endpoint: db.endpoint, port: db.port, arn: db.arn };
       },

@@ -336,3 +336,145 @@ describe("cross-resource and cross-field rules", () => {
     );
   });
 });
+
+const doc = (statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const TRUST_EC2 = { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" };
+
+describe("policy documents and the second batch of cross-resource rules", () => {
+  it("fails when an identity policy names a Principal", async () => {
+    const program = (withPrincipal: boolean) => () => {
+      const role = new aws.iam.Role("app", { assumeRolePolicy: doc([TRUST_EC2]) });
+      new aws.iam.RolePolicy("app", {
+        role: role.name,
+        policy: doc([
+          {
+            Sid: "ReadParameters",
+            Effect: "Allow",
+            Action: "ssm:GetParameter",
+            Resource: "*",
+            ...(withPrincipal ? { Principal: "*" } : {}),
+          },
+        ]),
+      });
+    };
+    await twin(
+      "iam-policy-grammar",
+      program(true),
+      program(false),
+      /policy Statement\[0\] \(ReadParameters\): an identity policy may not name a Principal/,
+    );
+  });
+
+  it("fails when a trust policy has a Resource", async () => {
+    const program = (withResource: boolean) => () => {
+      new aws.iam.Role("app", { assumeRolePolicy: doc([{ ...TRUST_EC2, ...(withResource ? { Resource: "*" } : {}) }]) });
+    };
+    await twin("iam-policy-grammar", program(true), program(false), /assumeRolePolicy Statement\[0\]: a trust policy has no Resource/);
+  });
+
+  it("fails when a key policy leaves no principal able to change it", async () => {
+    const program = (admin: boolean) => () => {
+      new aws.kms.Key("data", {
+        enableKeyRotation: true,
+        policy: doc([
+          {
+            Sid: "Use",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: admin ? "kms:*" : ["kms:Encrypt", "kms:Decrypt"],
+            Resource: "*",
+          },
+        ]),
+      });
+    };
+    await twin("kms-key-policy-lockout", program(false), program(true), /policy lets no IAM principal call kms:PutKeyPolicy/);
+  });
+
+  it("fails when the Enhanced Monitoring role does not trust RDS monitoring", async () => {
+    const program = (service: string) => () => {
+      const role = new aws.iam.Role("monitoring", { assumeRolePolicy: doc([{ ...TRUST_EC2, Principal: { Service: service } }]) });
+      mysql("db", { monitoringInterval: 60, monitoringRoleArn: role.arn });
+    };
+    await twin(
+      "rds-monitoring-role-trust",
+      program("ec2.amazonaws.com"),
+      program("monitoring.rds.amazonaws.com"),
+      /names role monitoring, whose trust policy does not let monitoring\.rds\.amazonaws\.com/,
+    );
+  });
+
+  it("fails when two records of a zone share a name and type", async () => {
+    const program = (twice: boolean) => () => {
+      for (const name of twice ? ["apex", "wildcard"] : ["apex"])
+        new aws.route53.Record(name, {
+          zoneId: "Z0123456789EXAMPLE",
+          name: "_abc.example.com",
+          type: "CNAME",
+          ttl: 60,
+          records: ["_x.acm-validations.aws."],
+        });
+    };
+    await twin("route53-record-unique", program(true), program(false), /record _abc\.example\.com CNAME is also created by apex/);
+  });
+
+  it("fails when a FIFO topic's name does not end in .fifo", async () => {
+    const program = (name: string) => () => {
+      new aws.sns.Topic("events", { name, fifoTopic: true });
+    };
+    await twin("sns-fifo-name", program("events"), program("events.fifo"), /name "events" must end in \.fifo for a FIFO topic/);
+  });
+
+  it("fails when an instance keeps a final snapshot without naming it", async () => {
+    const program = (named: boolean) => () => {
+      mysql("db", { skipFinalSnapshot: false, ...(named ? { finalSnapshotIdentifier: "db-final" } : {}) });
+    };
+    await twin("rds-final-snapshot", program(false), program(true), /skipFinalSnapshot is false and finalSnapshotIdentifier is unset/);
+  });
+
+  it("fails when a launch template sets instance security groups beside network interfaces", async () => {
+    const program = (onInterface: boolean) => () => {
+      const net = network();
+      const sg = new aws.ec2.SecurityGroup("web", { vpcId: net.vpc.id, description: "Web servers" });
+      new aws.ec2.LaunchTemplate("web", {
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", ...(onInterface ? { securityGroups: [sg.id] } : {}) }],
+        ...(onInterface ? {} : { vpcSecurityGroupIds: [sg.id] }),
+      });
+    };
+    await twin(
+      "launch-template-network-interfaces",
+      program(false),
+      program(true),
+      /networkInterfaces and vpcSecurityGroupIds\/securityGroupNames are both set/,
+    );
+  });
+
+  it("fails when a listener's certificate is in another region", async () => {
+    const program = (region: string) => () => {
+      const net = network();
+      const lb = new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: [net.a.id, net.b.id] });
+      const tg = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId: net.vpc.id });
+      new aws.lb.Listener("https", {
+        loadBalancerArn: lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn: `arn:aws:acm:${region}:${ACCOUNT}:certificate/0d3c7c2e-1111-2222-3333-444455556666`,
+        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+      });
+    };
+    await twin(
+      "listener-certificate-region",
+      program("eu-west-1"),
+      program("us-east-1"),
+      /is in eu-west-1, the load balancer in us-east-1: CertificateNotFound/,
+    );
+  });
+
+  it("fails when an instance target group has no VPC", async () => {
+    const program = (withVpc: boolean) => () => {
+      const net = network();
+      new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", ...(withVpc ? { vpcId: net.vpc.id } : {}) });
+    };
+    await twin("target-group-required-fields", program(false), program(true), /vpcId must be set for target type instance/);
+  });
+});

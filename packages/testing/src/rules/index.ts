@@ -2,6 +2,7 @@ import { AUTOSCALING_RULES } from "./autoscaling";
 import { BOOT_RULES } from "./boot";
 import { COMPUTE_RULES } from "./compute";
 import { DATABASE_RULES } from "./database";
+import { DOCUMENT_RULES } from "./documents";
 import { IAM_RULES } from "./iam";
 import { MONITORING_RULES } from "./monitoring";
 import { NAMING_RULES } from "./naming";
@@ -16,6 +17,7 @@ export * from "./compute";
 export * from "./autoscaling";
 export * from "./boot";
 export * from "./database";
+export * from "./documents";
 export * from "./iam";
 export * from "./monitoring";
 export * from "./naming";
@@ -36,6 +38,7 @@ export const AWS_RULES: readonly AwsRule[] = [
   ...IAM_RULES,
   ...SERVICE_RULES,
   ...PAIR_RULES,
+  ...DOCUMENT_RULES,
   ...SCHEMA_RULES,
   ...API_RULES,
 ];

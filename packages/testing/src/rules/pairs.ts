@@ -1,6 +1,6 @@
 import { IPv6CidrRange, Validator } from "ip-num";
 import type { CapturedResource, StackGraph } from "../graph";
-import { globToRegExp, LB, LISTENER, matchesAny, policyStatements, principalMatches } from "./compute";
+import { globToRegExp, LB, LISTENER, matchesAny, policyStatements, principalMatches, TARGET_GROUP } from "./compute";
 import { type AwsRule, bag, list, num, resourceRule } from "./rule";
 
 /*
@@ -410,7 +410,112 @@ export const rdsPasswordCharset: AwsRule = resourceRule(
   },
 );
 
+export const route53RecordUnique: AwsRule = {
+  id: "route53-record-unique",
+  description:
+    "Two records of a zone may not share a name and type without routing policies: the second create fails (ChangeResourceRecordSets: InvalidChangeBatch, Tried to create resource record set but it already exists), as with the validation records of a certificate for example.com and *.example.com",
+  types: ["aws:route53/record:Record"],
+  check: (graph) => {
+    const seen = new Map<string, CapturedResource>();
+    const out = [];
+    for (const r of graph.ofType("aws:route53/record:Record")) {
+      if (r.inputs["setIdentifier"] !== undefined) continue;
+      const key = `${String(r.inputs["zoneId"])} ${strip(r.inputs["name"])} ${String(r.inputs["type"])}`;
+      const first = seen.get(key);
+      if (first && !(first.inputs["allowOverwrite"] === true && r.inputs["allowOverwrite"] === true))
+        out.push({
+          rule: "route53-record-unique",
+          urn: r.urn,
+          message: `record ${strip(r.inputs["name"])} ${String(r.inputs["type"])} is also created by ${first.name}: create it once (for certificate validation, one record per distinct resourceRecordName)`,
+        });
+      else if (!first) seen.set(key, r);
+    }
+    return out;
+  },
+};
+
+export const snsFifoName: AwsRule = resourceRule(
+  "sns-fifo-name",
+  "A FIFO topic's name ends in .fifo and a standard topic's does not (terraform-provider-aws internal/service/sns/topic.go, CustomizeDiff; SNS CreateTopic: InvalidParameter)",
+  ["aws:sns/topic:Topic"],
+  (t) => {
+    const name = t.inputs["name"];
+    if (typeof name !== "string") return undefined;
+    const fifo = t.inputs["fifoTopic"] === true;
+    if (fifo && !name.endsWith(".fifo")) return `name ${JSON.stringify(name)} must end in .fifo for a FIFO topic`;
+    if (!fifo && name.endsWith(".fifo")) return `name ${JSON.stringify(name)} ends in .fifo, which only a FIFO topic (fifoTopic: true) may`;
+    return undefined;
+  },
+);
+
+export const rdsFinalSnapshot: AwsRule = resourceRule(
+  "rds-final-snapshot",
+  "An instance that keeps a final snapshot names it: without finalSnapshotIdentifier, deleting or replacing it fails (terraform-provider-aws internal/service/rds/instance.go: final_snapshot_identifier is required when skip_final_snapshot is false)",
+  [RDS],
+  (db) =>
+    db.inputs["replicateSourceDb"] === undefined &&
+    db.inputs["skipFinalSnapshot"] !== true &&
+    db.inputs["finalSnapshotIdentifier"] === undefined
+      ? "skipFinalSnapshot is false and finalSnapshotIdentifier is unset: a replacement or pulumi destroy fails; name the final snapshot, or skip it deliberately"
+      : undefined,
+);
+
+export const launchTemplateInterfaces: AwsRule = resourceRule(
+  "launch-template-network-interfaces",
+  "A launch template with network interfaces puts its security groups on the interfaces, not on the instance (EC2 RunInstances: InvalidParameterCombination, Network interfaces and an instance-level security groups may not be specified on the same request)",
+  ["aws:ec2/launchTemplate:LaunchTemplate"],
+  (t) =>
+    list(t.inputs["networkInterfaces"]).length > 0 &&
+    (list(t.inputs["vpcSecurityGroupIds"]).length > 0 || list(t.inputs["securityGroupNames"]).length > 0)
+      ? "networkInterfaces and vpcSecurityGroupIds/securityGroupNames are both set: every launch fails; move the groups to networkInterfaces[].securityGroups"
+      : undefined,
+);
+
+const regionOfArn = (arn: unknown) => (typeof arn === "string" ? arn.split(":")[3] : undefined);
+
+/** A resource's region: its explicit provider's, else the stack's (the mock's ARNs always carry the stack's). */
+function regionOf(r: CapturedResource | undefined, graph: StackGraph): string {
+  const ref = r?.options.provider;
+  const provider = ref === undefined ? undefined : graph.byUrn(ref.slice(0, ref.lastIndexOf("::")));
+  const region = provider?.inputs["region"];
+  return typeof region === "string" ? region : graph.region;
+}
+
+export const listenerCertificateRegion: AwsRule = resourceRule(
+  "listener-certificate-region",
+  "A listener's certificate is an ACM or IAM certificate of the load balancer's region (ELB CreateListener: CertificateNotFound)",
+  [...LISTENER, "aws:lb/listenerCertificate:ListenerCertificate", "aws:alb/listenerCertificate:ListenerCertificate"],
+  (l, graph) => {
+    const cert = l.inputs["certificateArn"];
+    const lbRegion = regionOf(l, graph);
+    const certRegion = regionOfArn(cert);
+    return typeof cert === "string" && cert.startsWith("arn:aws:acm:") && certRegion !== lbRegion
+      ? `certificate ${cert} is in ${String(certRegion)}, the load balancer in ${lbRegion}: CertificateNotFound; request the certificate in ${lbRegion} (only CloudFront takes us-east-1 certificates for every region)`
+      : undefined;
+  },
+);
+
+export const targetGroupRequired: AwsRule = resourceRule(
+  "target-group-required-fields",
+  "A target group of instances, IPs or an ALB has a port, a protocol and a VPC; a Lambda one has none (terraform-provider-aws internal/service/elbv2/target_group.go, CustomizeDiff)",
+  TARGET_GROUP,
+  (tg) => {
+    const lambda = tg.inputs["targetType"] === "lambda";
+    const missing = ["port", "protocol", "vpcId"].filter((k) => tg.inputs[k] === undefined);
+    if (!lambda && missing.length)
+      return `${missing.join(", ")} must be set for target type ${String(tg.inputs["targetType"] ?? "instance")}`;
+    const present = ["port", "protocol", "vpcId"].filter((k) => tg.inputs[k] !== undefined);
+    return lambda && present.length ? `${present.join(", ")} must not be set for target type lambda` : undefined;
+  },
+);
+
 export const PAIR_RULES: readonly AwsRule[] = [
+  route53RecordUnique,
+  snsFifoName,
+  rdsFinalSnapshot,
+  launchTemplateInterfaces,
+  listenerCertificateRegion,
+  targetGroupRequired,
   rdsPasswordCharset,
   listenerTargetGroup,
   acmValidationRecords,
