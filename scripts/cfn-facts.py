@@ -136,6 +136,11 @@ MAP = {
     ]),
     "aws:ec2/natGateway:NatGateway": ("AWS::EC2::NatGateway", [("connectivityType", "ConnectivityType")]),
     "aws:ec2/eip:Eip": ("AWS::EC2::EIP", [("domain", "Domain")]),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("AWS::EC2::VPCEndpoint", [
+        ("vpcEndpointType", "VpcEndpointType"), ("serviceName", "ServiceName"), ("privateDnsEnabled", "PrivateDnsEnabled"),
+        ("vpcId", "VpcId"), ("subnetIds[]", "SubnetIds[]"), ("securityGroupIds[]", "SecurityGroupIds[]"), ("routeTableIds[]", "RouteTableIds[]"),
+    ]),
+    "aws:ec2/networkAcl:NetworkAcl": ("AWS::EC2::NetworkAcl", [("vpcId", "VpcId")]),
 }
 
 KEYS = ("pattern", "minLength", "maxLength", "minimum", "maximum", "enum")

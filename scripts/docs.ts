@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
+import { policies } from "@web-infra/policy";
 import { bootstrapStack } from "../stacks/bootstrap/program";
 import { webStack } from "../stacks/web/program";
 import {
@@ -429,7 +430,17 @@ async function renderCoverage(): Promise<string> {
   const set = inputsSet(graphs);
   const references = new Set<unknown>(
     graphs
-      .flatMap((g) => g.customResources.flatMap((r) => [r.id, r.state["arn"], r.state["name"], r.state["id"], r.state["bucket"]]))
+      .flatMap((g) =>
+        g.customResources.flatMap((r) => [
+          r.id,
+          r.state["arn"],
+          r.state["name"],
+          r.state["id"],
+          r.state["bucket"],
+          // A VPC's default network ACL, which DefaultNetworkAcl adopts by id.
+          r.state["defaultNetworkAclId"],
+        ]),
+      )
       .filter((v) => v !== undefined && v !== ""),
   );
   const reads = new Map(AWS_RULES.map((r) => [r.id, inputsRead(r, graphs)]));
@@ -541,6 +552,22 @@ async function renderCoverage(): Promise<string> {
   return prettier.format(lines.join("\n"), { parser: "markdown", printWidth: 100 });
 }
 
+export const POLICIES_BEGIN = "<!-- BEGIN GENERATED: policies -->";
+export const POLICIES_END = "<!-- END GENERATED: policies -->";
+
+/** The policy pack's rule table, from the rules themselves: row, name, kind and the IDs each cites. */
+async function renderPolicies(): Promise<string> {
+  const rows = [...policies]
+    .sort((a, b) => a.baseline.row - b.baseline.row)
+    .map(
+      (p) =>
+        `| ${p.baseline.row} | \`${p.name}\` | ${"validateStack" in p ? "stack" : "resource"} | ${[...p.baseline.securityHub, ...p.baseline.checkov].join(", ") || "—"} |`,
+    );
+  const table = ["| row | policy | kind | IDs |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  const formatted = await prettier.format(table, { parser: "markdown", printWidth: 100 });
+  return `${POLICIES_BEGIN}\n\n${policies.length} rules, generated from \`policies\` by \`npm run docs\`.\n\n${formatted}\n${POLICIES_END}`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const check = argv.includes("--check");
   const stale: string[] = [];
@@ -557,6 +584,21 @@ async function main(argv: readonly string[]): Promise<number> {
       else {
         writeFileSync(rulesReadme, next);
         console.log(`wrote ${relative(ROOT, rulesReadme)}`);
+      }
+    }
+  }
+  {
+    const path = join(ROOT, "packages/policy/README.md");
+    const readme = readFileSync(path, "utf8");
+    const begin = readme.indexOf(POLICIES_BEGIN);
+    const end = readme.indexOf(POLICIES_END);
+    if (begin === -1 || end < begin) throw new Error(`packages/policy/README.md must hold one ${POLICIES_BEGIN} … ${POLICIES_END} block`);
+    const next = readme.slice(0, begin) + (await renderPolicies()) + readme.slice(end + POLICIES_END.length);
+    if (next !== readme) {
+      if (check) stale.push(relative(ROOT, path));
+      else {
+        writeFileSync(path, next);
+        console.log(`wrote ${relative(ROOT, path)}`);
       }
     }
   }

@@ -59,14 +59,14 @@ const CASES: readonly Case[] = [
   { kind: "malformed CIDR", config: { vpcCidr: "10.0.0.1/16" }, problems: [["web-infra:vpcCidr", "10.0.0.1/16"]] },
   { kind: "malformed CIDR", config: { vpcCidr: "300.0.0.0/16" }, problems: [["web-infra:vpcCidr", "300.0.0.0/16"]] },
   {
-    // A /26 is a valid VPC, but the network's subnets (4 bits smaller) would be below AWS's /28; staging encrypts
-    // its logs, so the check must come before the KMS key too.
+    // A /24 is a valid VPC, but the network's subnets (4 bits smaller) would be /28, below the /27 a load
+    // balancer needs; staging encrypts its logs, so the check must come before the KMS key too.
     kind: "out of range",
-    title: "vpcCidr is smaller than /24",
+    title: "vpcCidr is smaller than /23",
     stack: "staging",
-    config: { vpcCidr: "10.20.0.0/26" },
-    problems: [["web-infra:vpcCidr", "10.20.0.0/26"]],
-    says: /web-infra:vpcCidr must leave subnets of \/28 or larger .*Use a \/24 or larger block/,
+    config: { vpcCidr: "10.20.0.0/24" },
+    problems: [["web-infra:vpcCidr", "10.20.0.0/24"]],
+    says: /web-infra:vpcCidr must be an IPv4 CIDR from \/16 to \/23 .*Use a \/23 or larger private block/,
   },
   {
     kind: "unknown key",

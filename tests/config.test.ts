@@ -85,7 +85,7 @@ describe("stack config", () => {
   it("fails when the VPC CIDR is malformed", () => {
     assert.match(
       problems("dev", { "web-infra:vpcCidr": "10.0.0.0/33" }).message,
-      /web-infra:vpcCidr must be an IPv4 CIDR from \/16 to \/28/,
+      /web-infra:vpcCidr must be an IPv4 CIDR from \/16 to \/23 with no host bits set/,
     );
   });
 
@@ -438,14 +438,43 @@ describe("stack config", () => {
     );
   });
 
-  it("fails when vpcCidr is smaller than /24, leaving the network's subnets below /28", () => {
-    const err = problems("staging", { "web-infra:vpcCidr": "10.20.0.0/26" });
+  it("fails before any resource when prod, in a real account, pages an address at a reserved example domain", async () => {
+    const real = {
+      accountId: "111122223333",
+      config: { permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/web-infra/web-infra-boundary" },
+    };
+    const err = await runWeb({ stack: "prod", ...real }).catch((e: unknown) => e);
+    assert.ok(err instanceof ValidationError, String(err));
     assert.deepEqual(
       err.problems.map((p) => [p.key, p.got]),
-      [["web-infra:vpcCidr", "10.20.0.0/26"]],
+      [["web-infra:alarmEmails", ["oncall@example.com"]]],
     );
-    assert.match(err.message, /Use a \/24 or larger block/);
-    assert.equal(loadSettings("staging", { ...BASE, "web-infra:vpcCidr": "10.20.0.0/24" }).vpcCidr, "10.20.0.0/24");
+    assert.match(err.message, /names addresses at a domain reserved for examples, which no one receives: prod's alarms would page nobody/);
+    assert.deepEqual(
+      registeredBefore(err).map((r) => r.type),
+      ["pulumi:pulumi:Stack"],
+    );
+    for (const reserved of ["pager@ops.example.org", "oncall@team.test", "a@b.invalid"]) {
+      const again = await runWeb({ stack: "prod", ...real, config: { ...real.config, alarmEmails: JSON.stringify([reserved]) } }).catch(
+        (e: unknown) => e,
+      );
+      assert.ok(again instanceof ValidationError, reserved);
+    }
+    const fixed = await runWeb({ stack: "prod", ...real, config: { ...real.config, alarmEmails: '["oncall@corp-mail.net"]' } });
+    assert.equal(fixed.get("aws:sns/topicSubscription:TopicSubscription", "monitoring-email-0").inputs["endpoint"], "oncall@corp-mail.net");
+  });
+
+  it("fails when vpcCidr is smaller than /23, leaving the load balancer's public subnets below /27", () => {
+    const err = problems("staging", { "web-infra:vpcCidr": "10.20.0.0/24" });
+    assert.deepEqual(
+      err.problems.map((p) => [p.key, p.got]),
+      [["web-infra:vpcCidr", "10.20.0.0/24"]],
+    );
+    assert.match(
+      err.message,
+      /Use a \/23 or larger private block such as "10\.0\.0\.0\/16": each subnet is 4 bits smaller than the VPC, and the load balancer needs \/27 subnets/,
+    );
+    assert.equal(loadSettings("staging", { ...BASE, "web-infra:vpcCidr": "10.20.0.0/23" }).vpcCidr, "10.20.0.0/23");
   });
 
   it("reports the database's own rules under the config key, without a copy here", () => {

@@ -63,7 +63,7 @@ for (const stack of STACKS) {
       }
     });
 
-    it("opens the chain internet → ALB → web → database, and nothing else", async () => {
+    it("opens the chain internet → ALB → web → database (and web → the VPC endpoints where there are some), and nothing else", async () => {
       const g = await stackGraph(stack);
       const group = (id: unknown) => g.byId(id)?.name;
       const peer = (r: (typeof g.resources)[number]) =>
@@ -76,6 +76,7 @@ for (const stack of STACKS) {
         "0.0.0.0/0 → web-alb:80",
         `web-alb → web-servers:${s.appPort}`,
         `web-servers → db-mysql:${s.dbPort}`,
+        ...(s.interfaceEndpoints.length ? ["web-servers → network-endpoints:443"] : []),
       ]);
       const egress = g
         .ofType(EGRESS)
@@ -84,8 +85,9 @@ for (const stack of STACKS) {
         `web-alb → web-servers:${s.appPort}`,
         "web-servers → 0.0.0.0/0:443",
         `web-servers → db-mysql:${s.dbPort}`,
+        ...(s.interfaceEndpoints.length ? ["web-servers → network-endpoints:443"] : []),
       ]);
-      assert.equal(g.ofType("aws:ec2/securityGroup:SecurityGroup").length, 3);
+      assert.equal(g.ofType("aws:ec2/securityGroup:SecurityGroup").length, s.interfaceEndpoints.length ? 4 : 3);
     });
 
     it("publishes the app contract under /web-infra/<stack>/db/ and grants the web servers exactly it", async () => {

@@ -135,7 +135,7 @@ describe("examples", () => {
       assert.equal(dotted.get("aws:kms/alias:Alias", "app-logs").inputs["name"], "alias/example-feature-x-app-logs");
     });
 
-    it("passes the baseline's log group and KMS key rules (CloudWatch.16, KMS.4, KMS.5)", async () => {
+    it("passes the baseline's log group and KMS key rules (CloudWatch.16, CKV_AWS_158, KMS.4, KMS.5)", async () => {
       assert.deepEqual(await runPolicies(g, [logGroups, kmsKeys]), []);
     });
 
@@ -155,19 +155,22 @@ describe("examples", () => {
       g = await graphOf("networking/three-azs");
     });
 
-    it("creates 9 subnets, a NAT per AZ, flow logs and IPv6 routing, with nothing rejected", () => {
+    it("creates 9 subnets, a NAT per AZ, flow logs, IPv6 routing, the network ACLs and the S3 endpoint, with nothing rejected", () => {
       assert.deepEqual(g.counts(), {
         "aws:cloudwatch/logGroup:LogGroup": 1,
+        "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": 1,
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
         "aws:ec2/eip:Eip": 3,
         "aws:ec2/flowLog:FlowLog": 1,
         "aws:ec2/internetGateway:InternetGateway": 1,
         "aws:ec2/natGateway:NatGateway": 3,
+        "aws:ec2/networkAcl:NetworkAcl": 1,
         "aws:ec2/route:Route": 5,
         "aws:ec2/routeTable:RouteTable": 5,
         "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
         "aws:ec2/subnet:Subnet": 9,
         "aws:ec2/vpc:Vpc": 1,
+        "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
       });
@@ -355,10 +358,10 @@ describe("examples", () => {
       g = await graphOf("monitoring/alarms");
     });
 
-    it("creates 18 alarms, one encrypted topic, one email subscription, a refresh event rule and a dashboard, with nothing rejected", () => {
+    it("creates 19 alarms, one encrypted topic, one email subscription, a refresh event rule and a dashboard, with nothing rejected", () => {
       const counts = g.counts();
-      // 6 on the ALB, 2 on the servers' group, 4 per database instance (primary + 1 replica), 2 per replica.
-      assert.equal(counts[ALARM], 6 + 2 + 4 * 2 + 2 * 1);
+      // 6 on the ALB, 2 on the servers' group, 4 per database instance (primary + 1 replica), 2 per replica, 1 on the topic.
+      assert.equal(counts[ALARM], 6 + 2 + 4 * 2 + 2 * 1 + 1);
       assert.equal(counts["aws:cloudwatch/eventRule:EventRule"], 1);
       assert.equal(counts["aws:sns/topic:Topic"], 1);
       assert.equal(counts["aws:sns/topicSubscription:TopicSubscription"], 1);
@@ -449,10 +452,17 @@ describe("examples", () => {
           "tools: no DefaultSecurityGroup manages this VPC's default security group, so AWS's default rules stay",
         ],
         "ec2-vpc-flow-logs": ["tools: no flow log records this VPC's traffic"],
+        "ec2-nacl-no-admin-ports-from-world": [
+          "tools: the default network ACL is unmanaged: AWS creates it admitting all traffic, 22 and 3389 from anywhere included",
+        ],
+        "ec2-vpc-ssm-endpoint": [
+          "tools: no interface endpoint for ssm: Session Manager (with ssmmessages and ec2messages) should reach Systems Manager inside the VPC, not through the NAT gateways",
+        ],
+        "ec2-vpc-ec2-endpoint": ["tools: no interface endpoint for ec2: calls to the EC2 API from the VPC should stay inside it"],
       });
       assert.deepEqual(result.waived, { "elb-deletion-protection": ["tools-alb: enableDeletionProtection is not true"] });
       assert.deepEqual(result.problems, []);
-      assert.equal(result.passed.length, policies.length - 11);
+      assert.equal(result.passed.length, policies.length - 14);
       assert.ok(!result.passed.includes("elb-deletion-protection"));
     });
 

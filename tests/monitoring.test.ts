@@ -13,10 +13,11 @@ for (const stack of STACKS) {
       s = loadSettings(stack, stackConfig({ stack, projectDir: ROOT }).config);
     });
 
-    it("alarms on every tier: 6 for the ALB, 2 for the servers' group, 4 per database instance, 2 more per replica", async () => {
+    it("alarms on every tier: 6 for the ALB, 2 for the servers' group, 4 per database instance, 2 more per replica, 1 on the alarm topic's own deliveries", async () => {
       const g = await stackGraph(stack);
       const dbInstances = 1 + s.dbReplicaCount;
-      assert.equal(g.ofType(ALARM).length, 6 + 2 + 4 * dbInstances + 2 * s.dbReplicaCount);
+      assert.equal(g.ofType(ALARM).length, 6 + 2 + 4 * dbInstances + 2 * s.dbReplicaCount + 1);
+      assert.equal(g.get(ALARM, "monitoring-topic-notifications-failed").inputs["metricName"], "NumberOfNotificationsFailed");
       const metrics = g.ofType(ALARM).map((a) => a.inputs["metricName"]);
       for (const m of [
         "HTTPCode_ELB_5XX_Count",
@@ -68,7 +69,10 @@ for (const stack of STACKS) {
       const g = await stackGraph(stack);
       const cpu = g.get(ALARM, "monitoring-servers-cpu");
       assert.equal(cpu.inputs["period"], s.detailedMonitoring ? 60 : 300);
-      for (const a of g.ofType(ALARM).filter((x) => x.name !== "monitoring-servers-cpu")) assert.equal(a.inputs["period"], 60, a.name);
+      // SNS publishes its topic metrics every 1 to 5 minutes: the delivery alarm looks at 5.
+      assert.equal(g.get(ALARM, "monitoring-topic-notifications-failed").inputs["period"], 300);
+      for (const a of g.ofType(ALARM).filter((x) => !["monitoring-servers-cpu", "monitoring-topic-notifications-failed"].includes(x.name)))
+        assert.equal(a.inputs["period"], 60, a.name);
     });
 
     it("encrypts the alarm topic with a key CloudWatch may use, and emails only where configured", async () => {

@@ -8,7 +8,7 @@ import { nameOfUrn, namesMatch, POLICY_PACK_NAME, policies, policyPackConfig } f
 import { runPolicies, stackConfig } from "@web-infra/testing";
 import { checkCompliance, compliant } from "../stacks/web/compliance";
 import { loadSettings } from "../stacks/web/config";
-import { WAIVERS } from "../stacks/web/waivers";
+import { stackWaivers, WAIVERS } from "../stacks/web/waivers";
 import { ROOT, runWeb, STACKS, stackGraph } from "./support";
 
 /** Started at load so the policy host (ts-node with type checking) runs on the other core meanwhile. */
@@ -36,15 +36,16 @@ describe("security baseline policy pack", () => {
     const rows = new Set(policies.map((p) => p.baseline.row));
     assert.deepEqual(
       [...rows].sort((a, b) => a - b),
-      [...Array(48).keys()].map((i) => i + 1),
+      [...Array(51).keys()].map((i) => i + 1),
     );
-    // 43 rows of the reference table, 3 Auto Scaling rows and 2 IAM rows, plus CKV_AWS_260 (the table names it as the redirect's
-    // conflict), plus row 17's user-data scan, which must read inputs: state keeps only a hash of userData.
-    assert.equal(policies.length, 50);
+    // 43 rows of the reference table, 3 Auto Scaling rows, 2 IAM rows, EC2.10 and EC2.21 (rows 49 and 50) and row 51 (instances reach
+    // Systems Manager, by route or endpoints), plus CKV_AWS_260 (the table names it as the redirect's conflict), plus row 17's user-data
+    // scan, which must read inputs: state keeps only a hash of userData.
+    assert.equal(policies.length, 53);
     assert.equal(new Set(policies.map((p) => p.name)).size, policies.length, "names are unique");
     for (const p of policies) {
-      // Rows 47-48 have no Security Hub or Checkov control: FSBP checks no role a stack creates.
-      if (p.baseline.row >= 47) assert.match(p.description, /\[baseline row 4[78]\]$/, p.name);
+      // Rows 47-48 have no Security Hub or Checkov control (FSBP checks no role a stack creates), nor row 51 (reachability).
+      if ([47, 48, 51].includes(p.baseline.row)) assert.match(p.description, /\[baseline row (4[78]|51)\]$/, p.name);
       else assert.match(p.description, /\[baseline row \d+; (Security Hub [\w.]+|Checkov CKV)/, p.name);
       assert.equal(p.enforcementLevel, "mandatory");
     }
@@ -92,9 +93,26 @@ describe("security baseline policy pack", () => {
     });
   }
 
+  it("fails when a dual-stack load balancer's IPv6 port-80 rule is not waived by name; passes with the stack's IPv6 waivers", async () => {
+    const g = await runWeb({ stack: "prod", config: { "web-infra:enableIpv6": "true" } });
+    assert.equal(
+      g.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-alb-from-internet-ipv6-80").inputs["cidrIpv6"],
+      "::/0",
+    );
+    const without = await checkCompliance(g, "prod", WAIVERS.prod);
+    assert.deepEqual(
+      without.unwaived.map((v) => `${v.policy} ${nameOfUrn(v.urn) ?? ""}`),
+      ["sg-no-world-ingress-on-port-80 web-alb-from-internet-ipv6-80"],
+    );
+    const report = await checkCompliance(g, "prod", stackWaivers("prod", true));
+    assert.ok(compliant(report), JSON.stringify([report.unwaived, report.problems]));
+    assert.deepEqual(stackWaivers("prod", false), WAIVERS.prod, "no IPv6 name when the stack is IPv4-only: it would match nothing");
+  });
+
   it("fails the cloud run on every waived violation when no pack config is given", async () => {
     const found = await runPolicies(await stackGraph("prod"), [...policies]);
     assert.deepEqual(found.map((v) => `${v.policy} ${nameOfUrn(v.urn) ?? ""} ${v.enforcementLevel}`).sort(), [
+      "ec2-vpc-ec2-endpoint network mandatory",
       "elb-listener-uses-secure-protocol web-http mandatory",
       "elb-target-group-encrypted-protocol web-app-8080 mandatory",
       "elb-target-group-https-health-check web-app-8080 mandatory",
@@ -127,7 +145,7 @@ describe("security baseline policy pack", () => {
     }
   });
 
-  it("prod waives only the documented design conflicts: the redirect listener (ELB.18, CKV_AWS_260), TLS ending at the ALB (ELB.21, ELB.22) and the keys' administrator statement", async () => {
+  it("prod waives only the documented design conflicts: the redirect listener (ELB.18, CKV_AWS_260), TLS ending at the ALB (ELB.21, ELB.22), the keys' administrator statement, and an ec2 endpoint nothing would use (EC2.10)", async () => {
     const report = await checkCompliance(await stackGraph("prod"), "prod");
     assert.deepEqual(
       report.waived.map((w) => [w.waiver.policy, w.waiver.resources, w.violations.length]),
@@ -137,9 +155,10 @@ describe("security baseline policy pack", () => {
         ["elb-target-group-https-health-check", ["web-app-*"], 1],
         ["elb-target-group-encrypted-protocol", ["web-app-*"], 1],
         ["iam-policy-actions-known", ["logs", "monitoring-alarms"], 2],
+        ["ec2-vpc-ec2-endpoint", ["network"], 1],
       ],
     );
-    assert.equal(report.passed.length, 45);
+    assert.equal(report.passed.length, 47);
   });
 
   it("holds prod to the same pack and waivers during an appPort change, both ports' target groups included", async () => {

@@ -35,7 +35,8 @@ const replaced = (before: RunResult, after: RunResult) =>
 describe("no single point of failure", () => {
   it("prod keeps serving, reading and writing after the loss of every single AZ", async () => {
     const g = await stackGraph("prod");
-    assert.deepEqual(zonesUsed(g), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    // us-east-1c is use1-az3 in the harness's account, which offers no Graviton (m7g) type: the network skips it.
+    assert.deepEqual(zonesUsed(g), ["us-east-1a", "us-east-1b", "us-east-1d"]);
     for (const r of analyzeEveryAz(g)) {
       assert.ok(r.web.up && r.web.inRotation >= 2, `${r.az}: web ${r.web.inRotation}/${r.web.total}`);
       assert.equal(r.web.afterRelaunch, r.web.total, `${r.az}: the group relaunches the lost AZ's servers in the others`);

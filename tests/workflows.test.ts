@@ -156,6 +156,57 @@ describe("CI workflows (.github/workflows)", () => {
     });
   }
 
+  describe("scripts/check-subscriptions.sh: the deploy job fails while an alarm subscription is pending", () => {
+    /** A stand-in `aws`: list-subscriptions-by-topic prints `list`, get-subscription-attributes prints `authenticated`. */
+    const check = (list: string, authenticated = "true") => {
+      const dir = mkdtempSync(join(tmpdir(), "fake-aws-"));
+      const log = join(dir, "calls.log");
+      writeFileSync(join(dir, "list"), list);
+      writeFileSync(
+        join(dir, "aws"),
+        `#!/usr/bin/env bash\necho "$*" >> "${log}"\ncase "$2" in list-subscriptions-by-topic) cat "${dir}/list";; *) echo ${authenticated};; esac\n`,
+      );
+      chmodSync(join(dir, "aws"), 0o755);
+      return run("bash", [join(ROOT, "scripts/check-subscriptions.sh"), TOPIC], {
+        env: { PATH: `${dir}:${process.env["PATH"] ?? ""}` },
+      }).then((r) => ({ ...r, calls: readFileSync(log, "utf8") }));
+    };
+    const TOPIC = "arn:aws:sns:us-east-1:123456789012:monitoring-alarms";
+    const CONFIRMED = `${TOPIC}:0d6a5c1e-1111-2222-3333-444455556666\temail\toncall@corp.example.net\n`;
+
+    it("runs after the refresh wait in the deploy job, on the topic the stack outputs", () => {
+      const all = steps(job(deploy, "deploy"));
+      const waitStep = all.findIndex((x) => x.run === 'scripts/wait-for-refresh.sh "$GROUP"');
+      const checkStep = all.findIndex((x) => x.run === 'scripts/check-subscriptions.sh "$TOPIC"');
+      assert.ok(checkStep === waitStep + 1, `${waitStep} ${checkStep}`);
+      assert.deepEqual(all[checkStep]!.env, { TOPIC: "${{ steps.up.outputs.alarmTopicArn }}" });
+    });
+
+    it("fails when a subscription is pending confirmation, naming it", async () => {
+      const r = await check(`PendingConfirmation\temail\toncall@corp.example.net\n${CONFIRMED}`);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(
+        r.stdout,
+        /::error::the email subscription of oncall@corp\.example\.net to arn:aws:sns:us-east-1:123456789012:monitoring-alarms is pending confirmation/,
+      );
+      assert.match(r.stdout, /1 of 2 subscription\(s\) to .* pending$/m);
+    });
+
+    it("passes when every subscription is confirmed, and warns about one confirmed without authentication", async () => {
+      const ok = await check(CONFIRMED);
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.match(ok.calls, /^sns list-subscriptions-by-topic --topic-arn arn:aws:sns:us-east-1:123456789012:monitoring-alarms /);
+      assert.match(ok.calls, /sns get-subscription-attributes --subscription-arn arn:aws:sns:\S+:0d6a5c1e-1111-2222-3333-444455556666 /);
+      assert.doesNotMatch(ok.stdout, /::warning::/);
+      const unauthenticated = await check(CONFIRMED, "false");
+      assert.equal(unauthenticated.code, 0);
+      assert.match(
+        unauthenticated.stdout,
+        /::warning::the email subscription of oncall@corp\.example\.net was confirmed without authentication/,
+      );
+    });
+  });
+
   describe("scripts/wait-for-refresh.sh: the deploy job waits for the instance refresh", () => {
     /** A stand-in `aws` that answers describe-instance-refreshes with the next line of `answers`, and logs its arguments. */
     function fakeAws(answers: readonly string[]): { dir: string; log: string } {

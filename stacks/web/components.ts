@@ -2,7 +2,7 @@ import { resolveWebTierArgs, WebTierArgs } from "@web-infra/compute";
 import { Problem, Problems, ValidationError } from "@web-infra/core";
 import { MysqlDatabaseArgs, resolveMysqlArgs } from "@web-infra/database";
 import { DEFAULT_THRESHOLDS, MonitoringArgs, resolveMonitoringArgs, Thresholds } from "@web-infra/monitoring";
-import { NetworkArgs, resolveNetworkArgs } from "@web-infra/networking";
+import { MAX_SUBNET_PREFIX, NetworkArgs, resolveNetworkArgs } from "@web-infra/networking";
 import type { Settings } from "./config";
 
 /** The Pulumi project, prefix of every config key (config.ts's PROJECT; not imported, as config.ts imports this file). */
@@ -41,6 +41,10 @@ export function componentArgs(s: Settings): {
     network: {
       cidrBlock: s.vpcCidr,
       azCount: s.azCount,
+      // The zones must run the web servers and the database: RDS places a class only where EC2 offers its type.
+      instanceTypes: [s.instanceType, s.dbInstanceClass.replace(/^db\./, "")],
+      databasePort: s.dbPort,
+      endpoints: { interfaceServices: s.interfaceEndpoints },
       natGateways: s.natGateways,
       flowLogs: { enabled: s.flowLogs, retentionInDays: s.flowLogRetentionDays, kmsKeyArn: logKeyArn },
       enableIpv6: s.enableIpv6,
@@ -142,10 +146,13 @@ const ROUTES: Readonly<Record<Component, Routes>> = {
       got: s.vpcCidr,
       fix:
         typeof problem.got === "number"
-          ? `Use a /${28 - problem.got} or larger block, e.g. "10.0.0.0/16": each subnet is ${problem.got} bits smaller than the VPC, and AWS subnets are /28 at the smallest.`
+          ? `Use a /${MAX_SUBNET_PREFIX - problem.got} or larger block, e.g. "10.0.0.0/16": each subnet is ${problem.got} bits smaller than the VPC, and a load balancer needs /${MAX_SUBNET_PREFIX} subnets at the smallest.`
           : 'Use a larger block such as "10.0.0.0/16".',
     }),
     azCount: "azCount",
+    instanceTypes: "instanceType",
+    databasePort: "dbPort",
+    "endpoints.interfaceServices": "interfaceEndpoints",
     natGateways: "natGateways",
     permissionsBoundary: "permissionsBoundaryArn",
     "flowLogs.enabled": "flowLogs",

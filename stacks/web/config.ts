@@ -2,7 +2,16 @@ import { architectureOf, FAMILY_ARCHITECTURE } from "@web-infra/compute";
 import { POLICY_ARN, Problems } from "@web-infra/core";
 import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS } from "@web-infra/database";
 import { DEFAULT_THRESHOLDS, Thresholds } from "@web-infra/monitoring";
-import { isCanonicalCidr, LOG_RETENTION_DAYS, NatGatewayMode, prefixLength } from "@web-infra/networking";
+import {
+  DEFAULT_SUBNET_NEW_BITS,
+  INTERFACE_ENDPOINT_SERVICES,
+  InterfaceEndpointService,
+  isCanonicalCidr,
+  LOG_RETENTION_DAYS,
+  MAX_SUBNET_PREFIX,
+  NatGatewayMode,
+  prefixLength,
+} from "@web-infra/networking";
 import { z } from "zod";
 import { checkComponents } from "./components";
 
@@ -23,6 +32,7 @@ export interface Settings {
   readonly flowLogs: boolean;
   readonly flowLogRetentionDays: number;
   readonly enableIpv6: boolean;
+  readonly interfaceEndpoints: readonly InterfaceEndpointService[];
   readonly webServerCount: number;
   readonly instanceType: string;
   readonly amiId?: string;
@@ -81,6 +91,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     flowLogs: false,
     flowLogRetentionDays: 7,
     enableIpv6: false,
+    interfaceEndpoints: [],
     webServerCount: 2,
     instanceType: "t4g.micro",
     requestsPerTarget: 1000,
@@ -120,6 +131,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     flowLogs: true,
     flowLogRetentionDays: 90,
     enableIpv6: false,
+    interfaceEndpoints: [],
     webServerCount: 2,
     instanceType: "t4g.small",
     requestsPerTarget: 1000,
@@ -159,6 +171,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     flowLogs: true,
     flowLogRetentionDays: 365,
     enableIpv6: false,
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "logs"],
     webServerCount: 3,
     instanceType: "m7g.large",
     requestsPerTarget: 1000,
@@ -234,6 +247,9 @@ const logRetentionDays = (doc: string): Setting => ({
   doc,
 });
 
+/** The smallest VPC the stack accepts: the network's subnets, DEFAULT_SUBNET_NEW_BITS smaller, must fit a load balancer. */
+const SMALLEST_VPC = MAX_SUBNET_PREFIX - DEFAULT_SUBNET_NEW_BITS;
+
 /** Every `web-infra:` key a stack file may set. */
 export const SETTINGS: Readonly<Record<string, Setting>> = {
   preset: {
@@ -243,9 +259,9 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: "Preset the stack starts from. Default: the stack name.",
   },
   vpcCidr: {
-    schema: z.string().refine((s) => isCanonicalCidr(s) && prefixLength(s) >= 16 && prefixLength(s) <= 28),
-    expects: "an IPv4 CIDR from /16 to /28 with no host bits set",
-    fix: 'Use a private block such as "10.0.0.0/16".',
+    schema: z.string().refine((s) => isCanonicalCidr(s) && prefixLength(s) >= 16 && prefixLength(s) <= SMALLEST_VPC),
+    expects: `an IPv4 CIDR from /16 to /${SMALLEST_VPC} with no host bits set`,
+    fix: `Use a /${SMALLEST_VPC} or larger private block such as "10.0.0.0/16": each subnet is ${DEFAULT_SUBNET_NEW_BITS} bits smaller than the VPC, and the load balancer needs /${MAX_SUBNET_PREFIX} subnets at the smallest.`,
     doc: "IPv4 block of the VPC; its quarters hold the public, private and database tiers.",
   },
   azCount: {
@@ -272,6 +288,12 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     expects: "true or false",
     fix: "Use true or false.",
     doc: "Dual-stack: an IPv6 block for the VPC and public subnets, listeners open to ::/0, an AAAA alias.",
+  },
+  interfaceEndpoints: {
+    schema: z.preprocess(jsonish, z.array(z.enum(INTERFACE_ENDPOINT_SERVICES))),
+    expects: `a JSON list of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+    fix: 'Session Manager needs ["ssm", "ssmmessages", "ec2messages"]; each endpoint costs about $7.30 a month per zone.',
+    doc: "VPC interface endpoints in the private subnets, private DNS on, HTTPS from the web servers only (the S3 gateway endpoint is always on).",
   },
   webServerCount: {
     schema: int(2, 20),
@@ -378,7 +400,7 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   encryptLogs: {
     schema: bool(),
     expects: "true or false",
-    fix: "Use true (CloudWatch.16) or false; prod requires true.",
+    fix: "Use true (Checkov CKV_AWS_158) or false; prod requires true.",
     doc: "Encrypt the flow log and database log groups with a customer KMS key (rotated yearly).",
   },
   dbReplicaMultiAz: {
@@ -655,7 +677,7 @@ function crossCheck(s: Settings, p: Problems): void {
   }
   if (s.preset === "prod") {
     p.check(s.waf, k("waf"), "must be true in prod (Security Hub ELB.16)", s.waf, "Remove the override.");
-    p.check(s.encryptLogs, k("encryptLogs"), "must be true in prod (Security Hub CloudWatch.16)", s.encryptLogs, "Remove the override.");
+    p.check(s.encryptLogs, k("encryptLogs"), "must be true in prod (Checkov CKV_AWS_158)", s.encryptLogs, "Remove the override.");
     p.check(
       s.alarmEmails.length > 0,
       k("alarmEmails"),

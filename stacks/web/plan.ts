@@ -28,6 +28,7 @@ import {
 import { checkCompliance, compliant, ComplianceReport, renderCompliance } from "./compliance";
 import { loadSettings } from "./config";
 import { webStack } from "./program";
+import { stackWaivers } from "./waivers";
 
 export const ROOT = resolve(__dirname, "../..");
 
@@ -38,7 +39,7 @@ export async function plan(stack: string): Promise<RunResult> {
 /** The plan's policy check: the baseline pack over the graph, with the stack's waivers. */
 export async function planCompliance(g: RunResult): Promise<ComplianceReport> {
   const settings = loadSettings(g.stack, stackConfig({ stack: g.stack, projectDir: ROOT }).config);
-  return checkCompliance(g, settings.preset);
+  return checkCompliance(g, settings.preset, stackWaivers(settings.preset, settings.enableIpv6));
 }
 
 export function planJson(g: RunResult, compliance: ComplianceReport): unknown {

@@ -8,24 +8,46 @@ import { Network } from "@web-infra/networking";
 import { COMPONENT_NAMES, componentArgs } from "./components";
 import { loadSettings, PROJECT, Settings } from "./config";
 
+/** AWS's documentation account: the harness's, and the placeholder of the stack files. */
+export const DOCUMENTATION_ACCOUNT = "123456789012";
+
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): mail to them reaches nobody. */
+const RESERVED_EMAIL_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/i;
+
 /**
- * A boundary of another account: IAM would refuse it on the first role, midway through
- * `pulumi up`. The account is known only from the credentials, so this asks STS once,
- * before any resource is registered.
+ * What only the credentials can tell: a boundary of another account, which IAM would refuse on the
+ * first role, midway through `pulumi up`; and, in prod, alarm emails at a reserved example domain,
+ * which would page nobody. The stack files' placeholders (account 123456789012, oncall@example.com)
+ * pass the offline plan, whose account is AWS's documentation account, and fail against any real
+ * one. This asks STS once, before any resource is registered.
  */
-async function checkBoundaryAccount(boundaryArn: string): Promise<void> {
+async function checkAccountSettings(s: Settings): Promise<void> {
+  if (s.permissionsBoundaryArn === undefined && s.preset !== "prod") return;
   const { accountId } = await aws.getCallerIdentity({});
-  const named = boundaryArn.split(":")[4];
-  if (named === accountId || named === "aws") return;
   const p = new Problems(`stack "${pulumi.getStack()}" config`);
-  p.add(
-    `${PROJECT}:permissionsBoundaryArn`,
-    `names account ${named}, but this stack deploys to account ${accountId}: IAM refuses a boundary of another account`,
-    {
-      got: boundaryArn,
-      fix: "Use the permissionsBoundaryArn output of the bootstrap stack run in this account.",
-    },
-  );
+  const boundaryArn = s.permissionsBoundaryArn;
+  const named = boundaryArn?.split(":")[4];
+  if (boundaryArn !== undefined && named !== accountId && named !== "aws") {
+    p.add(
+      `${PROJECT}:permissionsBoundaryArn`,
+      `names account ${named}, but this stack deploys to account ${accountId}: IAM refuses a boundary of another account`,
+      {
+        got: boundaryArn,
+        fix: "Use the permissionsBoundaryArn output of the bootstrap stack run in this account.",
+      },
+    );
+  }
+  const reserved = s.alarmEmails.filter((e) => RESERVED_EMAIL_DOMAIN.test(e.slice(e.lastIndexOf("@") + 1)));
+  if (s.preset === "prod" && accountId !== DOCUMENTATION_ACCOUNT && reserved.length > 0) {
+    p.add(
+      `${PROJECT}:alarmEmails`,
+      "names addresses at a domain reserved for examples, which no one receives: prod's alarms would page nobody",
+      {
+        got: reserved,
+        fix: `Set the on-call addresses: pulumi config set --path '${PROJECT}:alarmEmails[0]' oncall@<your domain>`,
+      },
+    );
+  }
   p.throwIfAny();
 }
 
@@ -35,7 +57,7 @@ async function checkBoundaryAccount(boundaryArn: string): Promise<void> {
  */
 export async function webStack(settings?: Settings) {
   const s = settings ?? loadSettings(pulumi.getStack(), pulumi.runtime.allConfig());
-  if (s.permissionsBoundaryArn !== undefined) await checkBoundaryAccount(s.permissionsBoundaryArn);
+  await checkAccountSettings(s);
   // The config check resolved these same arguments (components.ts); here the placeholders
   // for other components' outputs are replaced by the outputs themselves.
   const args = componentArgs(s);
@@ -60,6 +82,8 @@ export async function webStack(settings?: Settings) {
     // The boot script installs packages through the NAT: no server starts before that path exists.
     serversDependOn: network.privateEgress,
   });
+
+  network.endpointConnections?.allowFrom(web.connections, 443, "HTTPS from the web servers to the VPC interface endpoints");
 
   const db = new MysqlDatabase(COMPONENT_NAMES.db, {
     ...args.db,

@@ -17,7 +17,8 @@ const DESIGN: readonly Waiver[] = [
   {
     policy: "sg-no-world-ingress-on-port-80",
     resources: ["web-alb-from-internet-80"],
-    reason: "CKV_AWS_260: the 80→443 redirect listener must be reachable from the internet on port 80; it serves nothing else.",
+    reason:
+      "CKV_AWS_260: the 80→443 redirect listener must be reachable from the internet on port 80 (over IPv6 too when the load balancer is dual-stack); it serves nothing else.",
   },
   {
     policy: "elb-target-group-https-health-check",
@@ -49,12 +50,35 @@ const STAGING_LOG_GROUPS: readonly string[] = [
   ...["db-primary", "db-replica-0"].flatMap((db) => ["audit", "error", "general", "slowquery"].map((log) => `${db}-${log}`)),
 ];
 
+/** EC2.10: nothing in the VPC calls the EC2 API (the SSM agent uses ec2messages, which prod has). */
+const NO_EC2_ENDPOINT: Waiver = {
+  policy: "ec2-vpc-ec2-endpoint",
+  resources: ["network"],
+  reason:
+    "EC2.10: nothing in the VPC calls the EC2 API; the servers' agent talks to ec2messages, which prod has. An ec2 endpoint would cost about $22/month (3 zones) for no traffic.",
+};
+
+/** EC2.57 in the environments that go without interface endpoints, and EC2.10 with them. */
+const NO_INTERFACE_ENDPOINTS = (zones: number): readonly Waiver[] => [
+  {
+    policy: "ec2-vpc-ssm-endpoint",
+    resources: ["network"],
+    reason: `Cost: Session Manager's three interface endpoints would cost about $${(3 * zones * 7.3).toFixed(0)}/month in ${zones} zones; the servers reach Systems Manager through the NAT gateway instead (web-infra:interfaceEndpoints turns them on). prod has them.`,
+  },
+  { ...NO_EC2_ENDPOINT, reason: "EC2.10: nothing in the VPC calls the EC2 API, and without interface endpoints no ec2 one either (cost)." },
+];
+
 export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
-  prod: [...DESIGN, KEY_ADMINISTRATION(["logs", "monitoring-alarms"])],
+  prod: [...DESIGN, KEY_ADMINISTRATION(["logs", "monitoring-alarms"]), NO_EC2_ENDPOINT],
   staging: [
     ...DESIGN,
     KEY_ADMINISTRATION(["logs", "monitoring-alarms"]),
-    { policy: "elb-waf-on-public-alb", reason: "Cost: a web ACL is $5/month plus requests; staging is not a public service." },
+    ...NO_INTERFACE_ENDPOINTS(2),
+    {
+      policy: "elb-waf-on-public-alb",
+      reason:
+        "Accepted risk: staging's ALB is internet-facing (443, and 80 for the redirect) with no web ACL; it carries no production data and serves no users. The ACL with its two managed rule groups would cost $7/month plus $0.60 per million requests.",
+    },
     {
       policy: "rds-multi-az",
       resources: ["db-replica-0"],
@@ -70,6 +94,7 @@ export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
   dev: [
     ...DESIGN,
     KEY_ADMINISTRATION(["monitoring-alarms"]),
+    ...NO_INTERFACE_ENDPOINTS(2),
     {
       policy: "iam-role-permissions-boundary",
       reason:
@@ -97,3 +122,18 @@ export const WAIVERS: Readonly<Record<PresetName, readonly Waiver[]>> = {
     { policy: "ec2-vpc-flow-logs", reason: "Cost: flow log ingestion for a throwaway stack." },
   ],
 };
+
+/** The port-80 waiver's rule: a dual-stack load balancer has an IPv6 twin of the IPv4 listener rule. */
+const PORT_80 = "sg-no-world-ingress-on-port-80";
+
+/**
+ * A stack's waivers: its preset's, with the IPv6 redirect rule named beside the IPv4 one when the
+ * load balancer is dual-stack (a waiver naming a rule that does not exist fails the check, so it
+ * cannot be listed unconditionally).
+ */
+export function stackWaivers(preset: PresetName, enableIpv6: boolean): readonly Waiver[] {
+  if (!enableIpv6) return WAIVERS[preset];
+  return WAIVERS[preset].map((w) =>
+    w.policy === PORT_80 ? { ...w, resources: [...(w.resources ?? []), "web-alb-from-internet-ipv6-80"] } : w,
+  );
+}

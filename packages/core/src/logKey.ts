@@ -35,8 +35,8 @@ export interface LogEncryptionKeyArgs {
 }
 
 /**
- * A customer-managed KMS key for CloudWatch Logs (Security Hub CloudWatch.16 asks
- * log groups for one), rotated yearly (KMS.4). Its policy names the account root
+ * A customer-managed KMS key for CloudWatch Logs (Checkov CKV_AWS_158 asks log
+ * groups for one), rotated yearly (KMS.4). Its policy names the account root
  * and the regional CloudWatch Logs service, limited by an encryption-context
  * condition to this account's log groups: no `*` principal (KMS.5).
  */

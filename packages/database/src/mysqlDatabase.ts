@@ -91,7 +91,7 @@ export interface MysqlDatabaseArgs {
    */
   readonly replicaMultiAz?: boolean;
   /**
-   * KMS key ARN that encrypts the exported database log groups (CloudWatch.16).
+   * KMS key ARN that encrypts the exported database log groups (Checkov CKV_AWS_158).
    *
    * @default - the CloudWatch Logs service key
    */

@@ -7,6 +7,12 @@ export const PERIOD = 60;
 /** EC2 publishes instance metrics every 5 minutes without detailed monitoring: a shorter period never has a datapoint. */
 export const BASIC_MONITORING_PERIOD = 300;
 
+/**
+ * SNS's guide has given both one and five minutes as the interval it pushes topic metrics at:
+ * a 5-minute period holds the datapoint either way, where a 1-minute alarm could evaluate before it arrives.
+ */
+export const TOPIC_PERIOD = 300;
+
 /** Longest logical name an alarm may get, so names stay readable in `pulumi preview` and the console. */
 export const MAX_ALARM_NAME = 60;
 
@@ -17,7 +23,7 @@ export type ComparisonOperator = "GreaterThanThreshold" | "GreaterThanOrEqualToT
 export interface AlarmSpec {
   /** Logical name, `<component>-<target>-<metric>`. */
   readonly name: string;
-  readonly namespace: "AWS/ApplicationELB" | "AWS/EC2" | "AWS/AutoScaling" | "AWS/RDS";
+  readonly namespace: "AWS/ApplicationELB" | "AWS/EC2" | "AWS/AutoScaling" | "AWS/RDS" | "AWS/SNS";
   readonly metricName: string;
   readonly dimensions: Record<string, pulumi.Input<string>>;
   readonly statistic?: "Sum" | "Average" | "Minimum" | "Maximum";
@@ -64,22 +70,25 @@ function bytes(n: number): string {
   return `${n} bytes`;
 }
 
-/**
- * Every alarm of a Monitoring component, in creation order: the load balancer,
- * then the server group, then the primary and each replica. Each alarm spans
- * `evaluationMinutes` (at least one period of its metric).
- */
-export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
+type SpecInput = Omit<AlarmSpec, "description" | "period" | "evaluationPeriods"> & {
+  period?: number;
+  evaluationPeriods?: number;
+  what: string;
+  shown: string;
+  action: string;
+};
+
+/** Completes an alarm of component `name`: its period, the periods it spans and the description stating both. */
+function specMaker(name: string, t: Thresholds): (s: SpecInput) => AlarmSpec {
   const m = t.evaluationMinutes;
   const window = `in ${m} consecutive minute${m === 1 ? "" : "s"}`;
-  const spec = (
-    s: Omit<AlarmSpec, "description" | "period" | "evaluationPeriods"> & { period?: number; what: string; shown: string; action: string },
-  ): AlarmSpec => {
+  return (s) => {
     const { what, shown, action, ...rest } = s;
     const period = s.period ?? PERIOD;
     // The same span for every alarm, in whole periods of its metric: 3 minutes are one 5-minute datapoint.
-    const evaluationPeriods = Math.max(1, Math.ceil((m * 60) / period));
-    const span = period === PERIOD ? window : `in ${evaluationPeriods} consecutive period(s) of ${period} s`;
+    const evaluationPeriods = s.evaluationPeriods ?? Math.max(1, Math.ceil((m * 60) / period));
+    const span =
+      period === PERIOD && s.evaluationPeriods === undefined ? window : `in ${evaluationPeriods} consecutive period(s) of ${period} s`;
     return {
       ...rest,
       period,
@@ -89,6 +98,47 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         `(${s.metricName} ${s.statistic ?? s.extendedStatistic} per ${period} s) ${span}. ${action}`,
     };
   };
+}
+
+/** Logical name of the alarm on the alarm topic's own failed deliveries. */
+export function topicAlarmName(name: string): string {
+  return `${name}-topic-notifications-failed`;
+}
+
+/**
+ * The alarm on the alarm topic itself: notifications SNS failed to deliver to a subscription
+ * (NumberOfNotificationsFailed of the topic).
+ */
+export function planTopicAlarm(name: string, topicName: pulumi.Input<string>, t: Thresholds): AlarmSpec {
+  const spec = specMaker(name, t);
+  return spec({
+    name: topicAlarmName(name),
+    namespace: "AWS/SNS",
+    metricName: "NumberOfNotificationsFailed",
+    dimensions: { TopicName: topicName },
+    statistic: "Sum",
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    period: TOPIC_PERIOD,
+    // SNS counts a notification only once it stops retrying it: one is a page already lost, whatever evaluationMinutes says.
+    evaluationPeriods: 1,
+    // SNS publishes this only for periods in which a delivery failed: no data means every notification arrived.
+    treatMissingData: "notBreaching",
+    what: "notifications the alarm topic failed to deliver were",
+    shown: "1",
+    action:
+      "A subscription missed an alarm notification that SNS stopped retrying, so this one may reach only the others: run aws sns list-subscriptions-by-topic and fix or replace the failing address (full mailbox, deleted account, a domain rejecting mail). The CloudWatch console lists the alarms that fired meanwhile; OpsCenter holds an OpsItem for this alarm.",
+  });
+}
+
+/**
+ * Every alarm of a Monitoring component on the monitored resources, in creation order: the
+ * load balancer, then the server group, then the primary and each replica. Each alarm spans
+ * `evaluationMinutes` (at least one period of its metric). The alarm on the topic itself is
+ * `planTopicAlarm`'s.
+ */
+export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): AlarmSpec[] {
+  const spec = specMaker(name, t);
 
   const lb = { LoadBalancer: targets.loadBalancerArnSuffix };
   const tg = { TargetGroup: targets.targetGroupArnSuffix, LoadBalancer: targets.loadBalancerArnSuffix };
@@ -298,7 +348,7 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         statistic: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.replicaLagSeconds,
-        // No lag data is the replication-broken alarm's to report; one cause, one page.
+        // Silence is the replica stopped, rebooting or being replaced, which RDS events report; counted as no lag it never pages.
         treatMissingData: "notBreaching",
         what: `the lag of ${label} behind the primary was`,
         shown: `${t.replicaLagSeconds} s`,
@@ -313,8 +363,9 @@ export function planAlarms(name: string, targets: AlarmTargets, t: Thresholds): 
         statistic: "Minimum",
         comparisonOperator: "LessThanThreshold",
         threshold: 0,
-        // ReplicaLag is -1 when replication is not running, and a replica that reports no lag at all is not replicating either.
-        treatMissingData: "breaching",
+        // RDS reports -1 while replication is stopped, and that value fires this alarm. Silence is the replica being created,
+        // rebooting or replaced, which RDS events report (the rule above): breaching paged on every replica creation and reboot.
+        treatMissingData: missing,
         what: `the replica lag of ${label} was`,
         shown: "0 (RDS reports -1 when replication is not running)",
         action:

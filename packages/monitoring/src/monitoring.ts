@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountAdministers, Problems, withName } from "@web-infra/core";
-import { AlarmSpec, MAX_ALARM_NAME, planAlarms } from "./alarms";
+import { AlarmSpec, MAX_ALARM_NAME, planAlarms, planTopicAlarm, topicAlarmName } from "./alarms";
 import { dashboardBody, dashboardNameFor } from "./dashboard";
 import { resolveThresholds, Thresholds } from "./thresholds";
 
@@ -34,7 +34,8 @@ export interface MonitoringArgs {
   readonly replicaIdentifiers: pulumi.Input<string>[];
   /**
    * Addresses subscribed to the alarm topic by email. Each receives a confirmation mail and
-   * gets nothing until it is confirmed.
+   * gets nothing until it is confirmed; confirm with `--authenticate-on-unsubscribe true`
+   * (README) so the unsubscribe link in every alarm mail needs AWS credentials.
    *
    * @default [] - no subscription: subscribe a pager or chat integration to `topicArn` yourself
    */
@@ -88,6 +89,9 @@ function fromService(service: string, account: pulumi.Input<string>, sourceArn: 
     ],
   };
 }
+
+/** OpsItem severity (1 critical to 4 low) of a failed alarm delivery: high, since alarms may be going unseen. */
+export const OPSITEM_SEVERITY = 2;
 
 /** The Auto Scaling events about an instance refresh that a person must look at. */
 export const REFRESH_EVENTS = [
@@ -156,7 +160,7 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
     "Rename the component, e.g. monitoring.",
   );
   const alarms = planAlarms(name, args, thresholds);
-  const longest = alarms.reduce((a, b) => (b.name.length > a.length ? b.name : a), "");
+  const longest = [...alarms.map((a) => a.name), topicAlarmName(name)].reduce((a, b) => (b.length > a.length ? b : a), "");
   p.check(
     longest.length <= MAX_ALARM_NAME,
     "name",
@@ -173,7 +177,8 @@ export function resolveMonitoringArgs(name: string, args: MonitoringArgs): Resol
  * (5XX from itself and the servers, unhealthy and missing servers, p95 latency, refused
  * connections), the servers' Auto Scaling group (in-service servers below its minimum,
  * CPU) and each MySQL instance (CPU, storage, memory, connections; lag and broken
- * replication on replicas). Every alarm also notifies when it clears. Instance refreshes
+ * replication on replicas), and the topic's own failed deliveries, which also open an
+ * OpsCenter OpsItem. Every alarm also notifies when it clears. Instance refreshes
  * that fail, are cancelled or roll back reach the same topic through EventBridge. A
  * dashboard shows the same metrics, one row per tier.
  */
@@ -182,7 +187,7 @@ export class Monitoring extends pulumi.ComponentResource {
   /** The key encrypting the topic, when none was given. */
   public readonly key?: aws.kms.Key;
   public readonly subscriptions: aws.sns.TopicSubscription[];
-  /** Every alarm with its logical name, in creation order (load balancer, servers, primary, replicas). */
+  /** Every alarm with its logical name, in creation order (load balancer, servers, primary, replicas, the topic's failed deliveries). */
   public readonly alarms: { name: string; resource: aws.cloudwatch.MetricAlarm }[];
   public readonly dashboard?: aws.cloudwatch.Dashboard;
   /**
@@ -227,37 +232,25 @@ export class Monitoring extends pulumi.ComponentResource {
         new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent),
     );
 
-    this.alarms = cfg.alarms.map((a) => {
-      return {
-        name: a.name,
-        resource: new aws.cloudwatch.MetricAlarm(
-          a.name,
-          {
-            alarmDescription: a.description,
-            namespace: a.namespace,
-            metricName: a.metricName,
-            dimensions: a.dimensions,
-            statistic: a.statistic,
-            extendedStatistic: a.extendedStatistic,
-            // A percentile over a handful of requests says little: keep the state in quiet minutes.
-            evaluateLowSampleCountPercentiles: a.extendedStatistic ? "ignore" : undefined,
-            comparisonOperator: a.comparisonOperator,
-            threshold: a.threshold,
-            period: a.period,
-            evaluationPeriods: a.evaluationPeriods,
-            // Every datapoint of the window must breach: one bad minute never pages.
-            datapointsToAlarm: a.evaluationPeriods,
-            treatMissingData: a.treatMissingData,
-            actionsEnabled: true,
-            alarmActions: [this.topic.arn],
-            okActions: [this.topic.arn],
-            tags: withName(tags, a.name),
-          },
-          parent,
-        ),
-      };
-    });
-    this.refreshAlarms = this.alarms.filter((_, i) => cfg.alarms[i]!.gatesRefresh).map((a) => a.resource);
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const topicAlarm = planTopicAlarm(name, this.topic.name, cfg.thresholds);
+    const specs = [...cfg.alarms, topicAlarm];
+    this.alarms = specs.map((a) => ({
+      name: a.name,
+      resource: this.metricAlarm(
+        a,
+        a === topicAlarm
+          ? [
+              // SNS counts failures per subscription: while one address bounces, the others still get this
+              // alarm through the topic. The OpsItem needs no topic, so it is the record left when every delivery fails.
+              this.topic.arn,
+              pulumi.interpolate`arn:${partition}:ssm:${region}:${account}:opsitem:${OPSITEM_SEVERITY}#CATEGORY=Availability`,
+            ]
+          : [this.topic.arn],
+        tags,
+      ),
+    }));
+    this.refreshAlarms = this.alarms.filter((_, i) => specs[i]!.gatesRefresh).map((a) => a.resource);
     this.refreshEvents = this.refreshEventRule(name, args.autoScalingGroupName, tags);
     const topicPolicy = this.topicPolicy(name, this.refreshEvents, partition, region);
     new aws.cloudwatch.EventTarget(
@@ -287,6 +280,35 @@ export class Monitoring extends pulumi.ComponentResource {
       dashboardName: this.dashboardName,
       dashboardUrl: this.dashboardUrl,
     });
+  }
+
+  /** One alarm as planned, notifying the topic when it clears; `alarmActions` say where it goes when it fires. */
+  private metricAlarm(a: AlarmSpec, alarmActions: pulumi.Input<string>[], tags: MonitoringArgs["tags"]): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
+      a.name,
+      {
+        alarmDescription: a.description,
+        namespace: a.namespace,
+        metricName: a.metricName,
+        dimensions: a.dimensions,
+        statistic: a.statistic,
+        extendedStatistic: a.extendedStatistic,
+        // A percentile over a handful of requests says little: keep the state in quiet minutes.
+        evaluateLowSampleCountPercentiles: a.extendedStatistic ? "ignore" : undefined,
+        comparisonOperator: a.comparisonOperator,
+        threshold: a.threshold,
+        period: a.period,
+        evaluationPeriods: a.evaluationPeriods,
+        // Every datapoint of the window must breach: one bad minute never pages where the window spans several.
+        datapointsToAlarm: a.evaluationPeriods,
+        treatMissingData: a.treatMissingData,
+        actionsEnabled: true,
+        alarmActions,
+        okActions: [this.topic.arn],
+        tags: withName(tags, a.name),
+      },
+      { parent: this },
+    );
   }
 
   /**

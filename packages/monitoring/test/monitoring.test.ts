@@ -14,6 +14,9 @@ const COMPONENT = "web-infra:monitoring:Monitoring";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+/** The alarm on the topic's own failed deliveries: 5-minute period, one datapoint, and an OpsItem besides the topic. */
+const TOPIC_ALARM = "mon-topic-notifications-failed";
+const OPSITEM = "arn:aws:ssm:us-east-1:123456789012:opsitem:2#CATEGORY=Availability";
 
 type Extra = Partial<MonitoringArgs>;
 
@@ -150,10 +153,10 @@ describe("Monitoring", () => {
       topicArn = String(g.get(TOPIC, "mon-alarms").state["arn"]);
     });
 
-    it("creates exactly the expected resources: a key, a topic and its policy, 6 + 2 + 4×2 + 2×1 = 18 alarms, a refresh event rule and a dashboard", () => {
+    it("creates exactly the expected resources: a key, a topic and its policy, 6 + 2 + 4×2 + 2×1 + 1 = 19 alarms, a refresh event rule and a dashboard", () => {
       const counts: Record<string, number> = {};
       for (const r of g.descendants(g.get(COMPONENT, "mon").urn)) counts[r.type] = (counts[r.type] ?? 0) + 1;
-      assert.deepEqual(counts, { [KEY]: 1, [TOPIC]: 1, [TOPIC_POLICY]: 1, [ALARM]: 18, [RULE]: 1, [TARGET]: 1, [DASHBOARD]: 1 });
+      assert.deepEqual(counts, { [KEY]: 1, [TOPIC]: 1, [TOPIC_POLICY]: 1, [ALARM]: 19, [RULE]: 1, [TARGET]: 1, [DASHBOARD]: 1 });
       assert.ok(g.descendants(g.get(COMPONENT, "mon").urn).every((r) => r.parent === g.get(COMPONENT, "mon").urn));
     });
 
@@ -178,6 +181,7 @@ describe("Monitoring", () => {
         "mon-db-replica-0-connections",
         "mon-db-replica-0-replica-lag",
         "mon-db-replica-0-replication-broken",
+        "mon-topic-notifications-failed",
       ]);
       assert.deepEqual(
         g
@@ -194,16 +198,17 @@ describe("Monitoring", () => {
       }
     });
 
-    it("sends every alarm to the topic on ALARM and OK, with actions on, one-minute periods and 3 of 3 datapoints", () => {
+    it("sends every alarm to the topic on ALARM and OK, with actions on, one-minute periods and 3 of 3 datapoints (the topic's alarm aside)", () => {
       for (const a of g.ofType(ALARM)) {
         const i = a.inputs;
         assert.equal(i["actionsEnabled"], true, a.name);
         assert.ok((i["alarmActions"] as string[]).includes(topicArn), a.name);
         assert.deepEqual(i["okActions"], [topicArn], a.name);
         assert.equal(i["insufficientDataActions"], undefined, a.name);
-        assert.equal(i["period"], 60, a.name);
-        assert.equal(i["evaluationPeriods"], 3, a.name);
-        assert.equal(i["datapointsToAlarm"], 3, a.name);
+        const [period, evaluations] = a.name === TOPIC_ALARM ? [300, 1] : [60, 3];
+        assert.equal(i["period"], period, a.name);
+        assert.equal(i["evaluationPeriods"], evaluations, a.name);
+        assert.equal(i["datapointsToAlarm"], evaluations, a.name);
         assert.ok(["breaching", "notBreaching", "missing"].includes(String(i["treatMissingData"])), a.name);
         assert.ok(String(i["alarmDescription"]).length <= 1024, a.name);
       }
@@ -217,7 +222,71 @@ describe("Monitoring", () => {
     });
 
     it("sends every alarm to the topic only: the group replaces failed servers, so no EC2 recover action is left", () => {
-      for (const a of g.ofType(ALARM)) assert.deepEqual(a.inputs["alarmActions"], [topicArn], a.name);
+      for (const a of g.ofType(ALARM).filter((x) => x.name !== TOPIC_ALARM)) assert.deepEqual(a.inputs["alarmActions"], [topicArn], a.name);
+    });
+
+    it("alarms on the topic's own failed deliveries, to the topic (other addresses still work) and to an OpsItem that needs no topic", () => {
+      const topic = g.get(TOPIC, "mon-alarms");
+      assert.deepEqual(view(alarm(TOPIC_ALARM)), {
+        namespace: "AWS/SNS",
+        metricName: "NumberOfNotificationsFailed",
+        dimensions: { TopicName: topic.state["name"] },
+        stat: "Sum",
+        comparison: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        missing: "notBreaching",
+      });
+      const i = alarm(TOPIC_ALARM).inputs;
+      assert.deepEqual([i["period"], i["evaluationPeriods"], i["datapointsToAlarm"]], [300, 1, 1]);
+      assert.deepEqual(i["alarmActions"], [topicArn, OPSITEM]);
+      assert.deepEqual(i["okActions"], [topicArn], "an OpsItem is opened on ALARM only");
+      assert.match(
+        String(i["alarmDescription"]),
+        /^mon: notifications the alarm topic failed to deliver were at or above 1 \(NumberOfNotificationsFailed Sum per 300 s\) in 1 consecutive period\(s\) of 300 s\. .*list-subscriptions-by-topic.*OpsItem/,
+      );
+    });
+
+    it("states treatMissingData for every alarm on purpose, each with its reason", () => {
+      const SAME_RDS =
+        "RDS publishes every minute while the instance is available; silence is a stop, reboot or replacement, which RDS events report";
+      /** Logical name without the component's `mon-`, replica numbers as `<i>`: treatMissingData and why. */
+      const TABLE: Record<string, [string, string]> = {
+        "alb-elb-5xx": ["notBreaching", "the ALB publishes count metrics only for minutes with a non-zero count"],
+        "alb-target-5xx": ["notBreaching", "published only for minutes in which a server returned a 5XX"],
+        "alb-unhealthy-hosts": ["notBreaching", "a silent target group is the healthy-hosts alarm's to report; one cause, one page"],
+        "alb-healthy-hosts": ["breaching", "reported every minute while the target group is attached: silence means it serves no server"],
+        "alb-response-time-p95": ["notBreaching", "published only for minutes with requests: no requests, no slow requests"],
+        "alb-rejected-connections": ["notBreaching", "published only when the ALB refused a connection"],
+        "servers-in-service": ["breaching", "group metrics are published every minute; silence means the group is gone"],
+        "servers-cpu": ["missing", "no data means no servers, which the in-service alarm reports"],
+        "db-primary-cpu": ["missing", SAME_RDS],
+        "db-primary-free-storage": ["missing", SAME_RDS],
+        "db-primary-freeable-memory": ["missing", SAME_RDS],
+        "db-primary-connections": ["missing", SAME_RDS],
+        "db-replica-<i>-cpu": ["missing", SAME_RDS],
+        "db-replica-<i>-free-storage": ["missing", SAME_RDS],
+        "db-replica-<i>-freeable-memory": ["missing", SAME_RDS],
+        "db-replica-<i>-connections": ["missing", SAME_RDS],
+        "db-replica-<i>-replica-lag": [
+          "notBreaching",
+          "silence is the replica stopped, rebooting or replaced (RDS events); counted as no lag it never pages",
+        ],
+        "db-replica-<i>-replication-broken": ["missing", `-1 fires it; ${SAME_RDS}: breaching paged on every replica creation and reboot`],
+        "topic-notifications-failed": ["notBreaching", "SNS publishes NumberOfNotificationsFailed only when a delivery failed"],
+      };
+      const used = new Set<string>();
+      for (const a of g.ofType(ALARM)) {
+        const key = a.name.replace(/^mon-/, "").replace(/^db-replica-\d+-/, "db-replica-<i>-");
+        const entry = TABLE[key];
+        assert.ok(entry, `${a.name} has no entry in the treatMissingData table: decide its treatment and say why`);
+        assert.equal(a.inputs["treatMissingData"], entry[0], `${a.name}: ${entry[1]}`);
+        used.add(key);
+      }
+      assert.deepEqual(
+        Object.keys(TABLE).filter((k) => !used.has(k)),
+        [],
+        "every table entry names an alarm that exists",
+      );
     });
 
     it("sends the group's failed, cancelled and rolled-back instance refreshes to the topic through EventBridge", () => {
@@ -380,7 +449,7 @@ describe("Monitoring", () => {
       assert.throws(() => alarm("mon-db-primary-replica-lag"), /no .* named/, "the primary has no lag");
     });
 
-    it("watches the replica's lag, and reports broken replication (ReplicaLag -1) or silence as breaching", () => {
+    it("watches the replica's lag, and reports broken replication (ReplicaLag -1) but not silence, as every RDS alarm", () => {
       const dims = { DBInstanceIdentifier: "db-replica-0-abc123" };
       assert.deepEqual(view(alarm("mon-db-replica-0-replica-lag")), {
         namespace: "AWS/RDS",
@@ -398,7 +467,7 @@ describe("Monitoring", () => {
         stat: "Minimum",
         comparison: "LessThanThreshold",
         threshold: 0,
-        missing: "breaching",
+        missing: "missing",
       });
     });
 
@@ -421,7 +490,8 @@ describe("Monitoring", () => {
       for (const a of g.ofType(ALARM)) {
         const text = String(a.inputs["alarmDescription"]);
         assert.ok(text.includes(String(a.inputs["metricName"])), `${a.name} names its metric`);
-        assert.match(text, / in 3 consecutive minutes\. [A-Z].{20,}/, `${a.name} says what to do`);
+        const window = a.name === TOPIC_ALARM ? "in 1 consecutive period\\(s\\) of 300 s" : "in 3 consecutive minutes";
+        assert.match(text, new RegExp(` ${window}\\. [A-Z].{20,}`), `${a.name} says what to do`);
       }
     });
 
@@ -617,11 +687,17 @@ describe("Monitoring", () => {
         },
         thresholds,
       );
-      for (const a of g.ofType(ALARM)) {
+      for (const a of g.ofType(ALARM).filter((x) => x.name !== TOPIC_ALARM)) {
         assert.equal(a.inputs["evaluationPeriods"], 5, a.name);
         assert.equal(a.inputs["datapointsToAlarm"], 5, a.name);
         assert.match(String(a.inputs["alarmDescription"]), / in 5 consecutive minutes\./, a.name);
       }
+      const topicAlarm = g.get(ALARM, TOPIC_ALARM).inputs;
+      assert.deepEqual(
+        [topicAlarm["period"], topicAlarm["evaluationPeriods"], topicAlarm["datapointsToAlarm"]],
+        [300, 1, 1],
+        "one failed delivery is a lost notification, whatever the window",
+      );
       assert.match(String(g.get(ALARM, "mon-alb-response-time-p95").inputs["alarmDescription"]), /above 0\.5 s/);
       const cpu = widgetsOf(g).find((w) => w.properties.title === "Web servers: average CPU (%)");
       assert.deepEqual(
@@ -650,12 +726,12 @@ describe("Monitoring", () => {
       const out = g.get(COMPONENT, "mon").registeredOutputs ?? {};
       assert.equal(out["dashboardName"], undefined);
       assert.equal(out["dashboardUrl"], undefined);
-      assert.equal(g.ofType(ALARM).length, 18);
+      assert.equal(g.ofType(ALARM).length, 19);
     });
 
-    it("scales with the replicas, and compares hosts with the group's minimum: 3 servers and 2 replicas make 6 + 2 + 12 + 4 = 24 alarms", async () => {
+    it("scales with the replicas, and compares hosts with the group's minimum: 3 servers and 2 replicas make 6 + 2 + 12 + 4 + 1 = 25 alarms", async () => {
       const g = await run({}, { servers: 3, replicas: 2 });
-      assert.equal(g.ofType(ALARM).length, 24);
+      assert.equal(g.ofType(ALARM).length, 25);
       assert.equal(g.get(ALARM, "mon-alb-healthy-hosts").inputs["threshold"], 3);
       assert.equal(g.get(ALARM, "mon-servers-in-service").inputs["threshold"], 3);
       assert.deepEqual(
@@ -672,12 +748,13 @@ describe("Monitoring", () => {
       const cpu = g.get(ALARM, "mon-servers-cpu").inputs;
       assert.deepEqual([cpu["period"], cpu["evaluationPeriods"], cpu["datapointsToAlarm"]], [300, 1, 1]);
       assert.match(String(cpu["alarmDescription"]), /per 300 s\) in 1 consecutive period\(s\) of 300 s\./);
-      for (const a of g.ofType(ALARM).filter((x) => x.name !== "mon-servers-cpu")) assert.equal(a.inputs["period"], 60, a.name);
+      for (const a of g.ofType(ALARM).filter((x) => x.name !== "mon-servers-cpu" && x.name !== TOPIC_ALARM))
+        assert.equal(a.inputs["period"], 60, a.name);
     });
 
-    it("watches only the primary when there is no replica, with no replica lag graph: 6 + 2 + 4 = 12 alarms", async () => {
+    it("watches only the primary when there is no replica, with no replica lag graph: 6 + 2 + 4 + 1 = 13 alarms", async () => {
       const g = await run({}, { replicas: 0 });
-      assert.equal(g.ofType(ALARM).length, 12);
+      assert.equal(g.ofType(ALARM).length, 13);
       assert.equal(g.ofType(ALARM).filter((a) => a.inputs["metricName"] === "ReplicaLag").length, 0);
       const db = widgetsOf(g).filter((w) => w.properties.title.startsWith("Database"));
       assert.deepEqual(

@@ -1,12 +1,55 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRoleSettings, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
+import { checkRoleSettings, Connections, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
 import { ipv6Subnet, isCanonicalCidr, maxAzs, prefixLength, subnetCidr, Tier } from "./cidr";
 
 // Moved to @web-infra/core so the database can share it; still importable from here.
 export { LOG_RETENTION_DAYS } from "@web-infra/core";
 
 export type NatGatewayMode = "single" | "perAz";
+
+/**
+ * The smallest subnet the network makes: an Application Load Balancer needs a /27 or larger in each
+ * of its subnets, with at least 8 free addresses (ELB User Guide, "Subnets for your load balancer").
+ */
+export const MAX_SUBNET_PREFIX = 27;
+
+/**
+ * The flow log record: AWS's default fields, then where the packet really came from and went
+ * (`pkt-srcaddr`/`pkt-dstaddr`: behind a NAT gateway `srcaddr` is the gateway's, so without them
+ * egress cannot be traced to its instance), the instance, subnet and direction. Changing it replaces
+ * the flow log.
+ */
+export const FLOW_LOG_FORMAT = [
+  "version",
+  "account-id",
+  "interface-id",
+  "srcaddr",
+  "dstaddr",
+  "srcport",
+  "dstport",
+  "protocol",
+  "packets",
+  "bytes",
+  "start",
+  "end",
+  "action",
+  "log-status",
+  "vpc-id",
+  "subnet-id",
+  "instance-id",
+  "tcp-flags",
+  "type",
+  "pkt-srcaddr",
+  "pkt-dstaddr",
+  "flow-direction",
+  "traffic-path",
+]
+  .map((field) => `\${${field}}`)
+  .join(" ");
+
+/** Bits each subnet adds to the VPC prefix unless `subnetNewBits` says otherwise. */
+export const DEFAULT_SUBNET_NEW_BITS = 4;
 
 export interface FlowLogArgs {
   /**
@@ -35,9 +78,45 @@ export interface FlowLogArgs {
   readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
+/** AWS services the network can reach through an interface endpoint, by the short name in `com.amazonaws.<region>.<name>`. */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "secretsmanager",
+  "kms",
+  "logs",
+  "monitoring",
+  "sts",
+  "ec2",
+] as const;
+export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+/** Session Manager's three endpoints: with them, the only admin path works without the NAT gateways (Security Hub EC2.57). */
+export const SESSION_MANAGER_ENDPOINTS: readonly InterfaceEndpointService[] = ["ssm", "ssmmessages", "ec2messages"];
+
+export interface EndpointArgs {
+  /**
+   * An S3 gateway endpoint on the private route tables. It is free, and Amazon Linux's package
+   * repositories are in S3, so `dnf` stops going through (and paying for) the NAT gateways.
+   *
+   * @default true
+   */
+  readonly s3Gateway?: boolean;
+  /**
+   * Interface endpoints, one network interface per private subnet, private DNS on, behind a security
+   * group that admits HTTPS only from the groups given to `endpointConnections.allowFrom`. Each is
+   * billed per hour in every zone, plus data.
+   *
+   * @default [] - none: Session Manager and the AWS APIs go through the NAT gateways
+   */
+  readonly interfaceServices?: readonly InterfaceEndpointService[];
+}
+
 export interface NetworkArgs {
   /**
-   * IPv4 block of the VPC, /16 to /28 as AWS allows, with no host bits set. Its four quarters hold the
+   * IPv4 block of the VPC, /16 to /24 with no host bits set: AWS allows up to /28, but each subnet
+   * (`subnetNewBits` smaller) must stay a /27 or larger for the load balancer. Its four quarters hold the
    * public, private and database tiers and a spare.
    *
    * @default "10.0.0.0/16"
@@ -56,6 +135,14 @@ export interface NetworkArgs {
    * @default - the first `azCount` zones the region lists
    */
   readonly availabilityZones?: readonly string[];
+  /**
+   * EC2 instance types every zone must offer (for RDS, give the class without `db.`): a zone whose
+   * `DescribeInstanceTypeOfferings` lacks one is skipped, as us-east-1's use1-az3 lacks current
+   * families and answers `Unsupported` at launch. Ignored when `availabilityZones` pins the zones.
+   *
+   * @default - no filter: the first `azCount` available zones
+   */
+  readonly instanceTypes?: readonly string[];
   /**
    * Bits added to the VPC prefix for each subnet. With a /16, 4 gives /20 subnets
    * and room for 4 AZs. Changing it re-addresses every subnet.
@@ -77,6 +164,19 @@ export interface NetworkArgs {
    * @default false
    */
   readonly enableIpv6?: boolean;
+  /**
+   * VPC endpoints, so that traffic to AWS services stays off the internet and the NAT gateways.
+   *
+   * @default - the S3 gateway endpoint only
+   */
+  readonly endpoints?: EndpointArgs;
+  /**
+   * TCP port of the database in the database subnets: their network ACL admits only this port from the
+   * VPC's block, and lets only the answers (ports 1024-65535) back out to it.
+   *
+   * @default 3306
+   */
+  readonly databasePort?: number;
   /**
    * VPC flow logs.
    *
@@ -113,6 +213,8 @@ interface Resolved {
   subnetNewBits: number;
   natGateways: NatGatewayMode;
   enableIpv6: boolean;
+  databasePort: number;
+  endpoints: { s3Gateway: boolean; interfaceServices: readonly InterfaceEndpointService[] };
   flowLogs: { enabled: boolean; retentionInDays: number; trafficType: "ALL" | "REJECT" | "ACCEPT"; kmsKeyArn?: pulumi.Input<string> };
 }
 
@@ -120,7 +222,7 @@ interface Resolved {
 export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
   const p = new Problems(`web-infra:networking:Network "${name}"`);
   const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
-  const subnetNewBits = args.subnetNewBits ?? 4;
+  const subnetNewBits = args.subnetNewBits ?? DEFAULT_SUBNET_NEW_BITS;
   const azCount = args.azCount ?? args.availabilityZones?.length ?? 2;
   const natGateways = args.natGateways ?? "perAz";
   const flow = args.flowLogs ?? {};
@@ -131,6 +233,8 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
     subnetNewBits,
     natGateways,
     enableIpv6: args.enableIpv6 ?? false,
+    databasePort: args.databasePort ?? 3306,
+    endpoints: { s3Gateway: args.endpoints?.s3Gateway ?? true, interfaceServices: args.endpoints?.interfaceServices ?? [] },
     flowLogs: {
       enabled: flow.enabled ?? true,
       retentionInDays: flow.retentionInDays ?? 365,
@@ -139,21 +243,23 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
     },
   };
 
+  // AWS takes VPCs of /16 to /28, but a load balancer needs public subnets of /27 or larger (8 free
+  // addresses each), and two zones of three tiers need 3 subnet bits: a /24 is the smallest that works.
   const cidrOk = p.check(
-    typeof cidrBlock === "string" && isCanonicalCidr(cidrBlock) && prefixLength(cidrBlock) >= 16 && prefixLength(cidrBlock) <= 28,
+    typeof cidrBlock === "string" && isCanonicalCidr(cidrBlock) && prefixLength(cidrBlock) >= 16 && prefixLength(cidrBlock) <= 24,
     "cidrBlock",
-    "must be an IPv4 CIDR from /16 to /28 with no host bits set",
+    "must be an IPv4 CIDR from /16 to /24 with no host bits set",
     cidrBlock,
     'Use a private block such as "10.0.0.0/16".',
   );
   p.integer("subnetNewBits", subnetNewBits, 2, 12, "It splits each quarter of the VPC into 2^(n-2) AZ slots.");
   if (cidrOk && Number.isInteger(subnetNewBits)) {
     p.check(
-      prefixLength(cidrBlock) + subnetNewBits <= 28,
+      prefixLength(cidrBlock) + subnetNewBits <= MAX_SUBNET_PREFIX,
       "subnetNewBits",
-      `must leave subnets of /28 or larger (${cidrBlock} + ${subnetNewBits} bits)`,
+      `must leave subnets of /${MAX_SUBNET_PREFIX} or larger, which a load balancer needs in each public subnet (${cidrBlock} + ${subnetNewBits} bits gives /${prefixLength(cidrBlock) + subnetNewBits})`,
       subnetNewBits,
-      `Use at most ${28 - prefixLength(cidrBlock)} or a larger VPC block.`,
+      `Use a /${MAX_SUBNET_PREFIX - subnetNewBits} or larger VPC block, or subnetNewBits ${MAX_SUBNET_PREFIX - prefixLength(cidrBlock)} or less.`,
     );
   }
   const slots = Number.isInteger(subnetNewBits) && subnetNewBits >= 2 ? maxAzs(subnetNewBits) : Infinity;
@@ -191,6 +297,22 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs): Resolved {
       `Use zones of ${region}, e.g. ${region}a.`,
     );
   }
+  const services = resolved.endpoints.interfaceServices;
+  p.check(
+    services.every((x) => (INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(x)),
+    "endpoints.interfaceServices",
+    `must name services of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+    services.filter((x) => !(INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(x)),
+    `Session Manager needs ${SESSION_MANAGER_ENDPOINTS.join(", ")}.`,
+  );
+  p.check(
+    new Set(services).size === services.length,
+    "endpoints.interfaceServices",
+    "must not repeat a service",
+    services,
+    "List each service once.",
+  );
+  p.integer("databasePort", resolved.databasePort, 1150, 65535, "RDS listens on 1150-65535; MySQL's default is 3306.");
   p.oneOf(
     "natGateways",
     natGateways,
@@ -244,6 +366,13 @@ export class Network extends pulumi.ComponentResource {
    */
   public readonly privateEgress: pulumi.Resource[];
   public readonly flowLogGroupName?: pulumi.Output<string>;
+  /**
+   * The interface endpoints' security group, as intent: `endpointConnections.allowFrom(web.connections, 443, …)`
+   * lets a tier use them. Undefined without interface endpoints.
+   */
+  public readonly endpointConnections?: Connections;
+  /** The VPC endpoints, by service short name (`s3`, `ssm`…). */
+  public readonly endpoints: Readonly<Record<string, aws.ec2.VpcEndpoint>>;
   public readonly ipv6Enabled: boolean;
 
   constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
@@ -255,17 +384,40 @@ export class Network extends pulumi.ComponentResource {
     this.azCount = cfg.azCount;
     this.ipv6Enabled = cfg.enableIpv6;
 
+    const types = [...new Set(args.instanceTypes ?? [])];
+    const offered =
+      types.length === 0
+        ? pulumi.output(undefined)
+        : aws.ec2.getInstanceTypeOfferingsOutput(
+            { locationType: "availability-zone", filters: [{ name: "instance-type", values: types }] },
+            parent,
+          );
     this.availabilityZones = cfg.availabilityZones
       ? pulumi.output([...cfg.availabilityZones])
-      : aws
-          .getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent)
-          .names.apply((names) => {
-            if (names.length < cfg.azCount) {
+      : pulumi
+          .all([
+            aws.getAvailabilityZonesOutput(
+              { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+              parent,
+            ).names,
+            offered,
+          ])
+          .apply(([names, offerings]) => {
+            const lacking = (zone: string) =>
+              offerings === undefined
+                ? []
+                : types.filter((t) => !offerings.instanceTypes.some((o, i) => o === t && offerings.locations[i] === zone));
+            const usable = names.filter((z) => lacking(z).length === 0);
+            if (usable.length < cfg.azCount) {
+              const skipped = names.filter((z) => lacking(z).length > 0).map((z) => `${z} (no ${lacking(z).join(", ")})`);
               throw new Error(
-                `web-infra:networking:Network "${name}": azCount is ${cfg.azCount} but the region has only ${names.length} zones`,
+                `web-infra:networking:Network "${name}": azCount is ${cfg.azCount} but the region has only ${usable.length} zones` +
+                  (skipped.length
+                    ? ` offering ${types.join(", ")}; skipped ${skipped.join(", ")}. Choose instance types every zone offers, or lower azCount.`
+                    : ""),
               );
             }
-            return names.slice(0, cfg.azCount);
+            return usable.slice(0, cfg.azCount);
           });
 
     this.vpc = new aws.ec2.Vpc(
@@ -349,12 +501,14 @@ export class Network extends pulumi.ComponentResource {
     });
     this.natGatewayIds = pulumi.all(nats.map((n) => n.id));
 
+    const privateTables: aws.ec2.RouteTable[] = [];
     const privateRoutes = this.privateSubnets.map((s, i) => {
       const table = new aws.ec2.RouteTable(
         `${name}-private-${i}`,
         { vpcId: this.vpc.id, tags: withName(tags, `${name}-private-${i}`) },
         parent,
       );
+      privateTables.push(table);
       const nat = cfg.natGateways === "perAz" ? nats[i] : nats[0];
       const route = new aws.ec2.Route(
         `${name}-private-${i}-egress`,
@@ -376,6 +530,53 @@ export class Network extends pulumi.ComponentResource {
       (s, i) => new aws.ec2.RouteTableAssociation(`${name}-database-${i}`, { subnetId: s.id, routeTableId: databaseTable.id }, parent),
     );
 
+    this.createNetworkAcls(name, cfg, tags);
+
+    const region = aws.getRegionOutput({}, parent).region;
+    const endpoints: Record<string, aws.ec2.VpcEndpoint> = {};
+    if (cfg.endpoints.s3Gateway) {
+      endpoints["s3"] = new aws.ec2.VpcEndpoint(
+        `${name}-s3`,
+        {
+          vpcId: this.vpc.id,
+          serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+          vpcEndpointType: "Gateway",
+          routeTableIds: privateTables.map((t) => t.id),
+          tags: withName(tags, `${name}-s3`),
+        },
+        parent,
+      );
+    }
+    if (cfg.endpoints.interfaceServices.length > 0) {
+      const sg = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        {
+          vpcId: this.vpc.id,
+          description: `Interface endpoints of ${name}: HTTPS from the tiers that use them`,
+          tags: withName(tags, `${name}-endpoints`),
+        },
+        parent,
+      );
+      this.endpointConnections = new Connections(`${name}-endpoints`, sg.id, this);
+      for (const service of cfg.endpoints.interfaceServices) {
+        endpoints[service] = new aws.ec2.VpcEndpoint(
+          `${name}-${service}`,
+          {
+            vpcId: this.vpc.id,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            // The service's own hostname resolves to the endpoint inside the VPC, so SDKs and the SSM agent use it unchanged.
+            privateDnsEnabled: true,
+            subnetIds: this.privateSubnets.map((s) => s.id),
+            securityGroupIds: [sg.id],
+            tags: withName(tags, `${name}-${service}`),
+          },
+          parent,
+        );
+      }
+    }
+    this.endpoints = endpoints;
+
     if (cfg.flowLogs.enabled) {
       this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags, args);
     }
@@ -394,6 +595,47 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
+  /**
+   * The default network ACL, which the public and private subnets keep, admits everything but remote
+   * administration from anywhere (Security Hub EC2.21: no 0.0.0.0/0 or ::/0 to 22 or 3389; Session Manager
+   * is the way in); security groups stay the firewall. The database subnets get their own ACL: the
+   * database port from the VPC's block in, the answers back out, nothing else either way.
+   */
+  private createNetworkAcls(name: string, cfg: Resolved, tags: NetworkArgs["tags"]): void {
+    const parent = { parent: this };
+    const worlds = cfg.enableIpv6 ? [{ cidrBlock: "0.0.0.0/0" }, { ipv6CidrBlock: "::/0" }] : [{ cidrBlock: "0.0.0.0/0" }];
+    const denyAdmin = worlds.flatMap((world, w) =>
+      [22, 3389].map((port, i) => ({ ruleNo: 10 + w * 10 + i, action: "deny", protocol: "tcp", fromPort: port, toPort: port, ...world })),
+    );
+    const allowAll = (base: number) =>
+      worlds.map((world, w) => ({ ruleNo: base + w, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, ...world }));
+    new aws.ec2.DefaultNetworkAcl(
+      `${name}-default`,
+      {
+        defaultNetworkAclId: this.vpc.defaultNetworkAclId,
+        ingress: [...denyAdmin, ...allowAll(100)],
+        egress: allowAll(100),
+        tags: withName(tags, `${name}-default`),
+      },
+      // The public and private subnets use it without being listed, and read back as a change on every
+      // refresh unless ignored (the provider's aws_default_network_acl docs, "Managing Subnets").
+      { ...parent, ignoreChanges: ["subnetIds"] },
+    );
+    new aws.ec2.NetworkAcl(
+      `${name}-database`,
+      {
+        vpcId: this.vpc.id,
+        subnetIds: this.databaseSubnets.map((s) => s.id),
+        ingress: [
+          { ruleNo: 100, action: "allow", protocol: "tcp", fromPort: cfg.databasePort, toPort: cfg.databasePort, cidrBlock: cfg.cidrBlock },
+        ],
+        egress: [{ ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 1024, toPort: 65535, cidrBlock: cfg.cidrBlock }],
+        tags: withName(tags, `${name}-database`),
+      },
+      parent,
+    );
+  }
+
   private createFlowLogs(name: string, cfg: Resolved["flowLogs"], tags: NetworkArgs["tags"], args: RoleSettings): pulumi.Output<string> {
     const parent = { parent: this };
     const group = new aws.cloudwatch.LogGroup(
@@ -402,6 +644,8 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const partition = aws.getPartitionOutput({}, parent).partition;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,
       {
@@ -413,8 +657,16 @@ export class Network extends pulumi.ComponentResource {
               {
                 actions: ["sts:AssumeRole"],
                 principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-                // Confused-deputy guard: only flow logs of this account may assume the role.
-                conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }],
+                // Confused-deputy guard: only this account's flow logs may assume the role (VPC User Guide,
+                // "IAM role for publishing flow logs to CloudWatch Logs").
+                conditions: [
+                  { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+                  {
+                    test: "ArnLike",
+                    variable: "aws:SourceArn",
+                    values: [pulumi.interpolate`arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*`],
+                  },
+                ],
               },
             ],
           },
@@ -451,6 +703,7 @@ export class Network extends pulumi.ComponentResource {
         logDestination: group.arn,
         iamRoleArn: role.arn,
         maxAggregationInterval: 60,
+        logFormat: FLOW_LOG_FORMAT,
         tags: withName(tags, `${name}-flow-logs`),
       },
       parent,

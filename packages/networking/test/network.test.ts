@@ -1,13 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { ValidationError } from "@web-infra/core";
+import { Connections, ValidationError } from "@web-infra/core";
 import { registeredBefore, runProgram, RunResult } from "@web-infra/testing";
-import { Network, NetworkArgs, subnetCidr } from "../src";
+import { InterfaceEndpointService, Network, NetworkArgs, subnetCidr } from "../src";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
 const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
 const NAT = "aws:ec2/natGateway:NatGateway";
+const TABLE = "aws:ec2/routeTable:RouteTable";
 
 /**
  * A network plus a log group with `dependsOn: network.privateEgress`, as a server would use it:
@@ -46,10 +47,11 @@ function privateEgressInGraph(g: RunResult): string[] {
   return [...out].sort();
 }
 
-function run(args: NetworkArgs = {}, region = "us-east-1"): Promise<RunResult> {
+function run(args: NetworkArgs = {}, region = "us-east-1", then?: (net: Network) => void): Promise<RunResult> {
   return runProgram(
     () => {
-      new Network("net", args);
+      const net = new Network("net", args);
+      then?.(net);
     },
     { stack: "test", config: { "aws:region": region } },
   );
@@ -77,19 +79,55 @@ describe("Network", () => {
     it("creates exactly the expected resources", () => {
       assert.deepEqual(g.counts(), {
         "aws:cloudwatch/logGroup:LogGroup": 1,
+        "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": 1,
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
         "aws:ec2/eip:Eip": 2,
         "aws:ec2/flowLog:FlowLog": 1,
         "aws:ec2/internetGateway:InternetGateway": 1,
         "aws:ec2/natGateway:NatGateway": 2,
+        "aws:ec2/networkAcl:NetworkAcl": 1,
         "aws:ec2/route:Route": 3,
         "aws:ec2/routeTable:RouteTable": 4,
         "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
         "aws:ec2/subnet:Subnet": 6,
         "aws:ec2/vpc:Vpc": 1,
+        "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
       });
+    });
+
+    it("puts an S3 gateway endpoint on the private route tables only, and no interface endpoint", () => {
+      const s3 = g.get("aws:ec2/vpcEndpoint:VpcEndpoint", "net-s3");
+      assert.equal(s3.inputs["serviceName"], "com.amazonaws.us-east-1.s3");
+      assert.equal(s3.inputs["vpcEndpointType"], "Gateway");
+      assert.deepEqual(s3.inputs["routeTableIds"], [g.get(TABLE, "net-private-0").id, g.get(TABLE, "net-private-1").id]);
+      assert.equal(g.ofType("aws:ec2/securityGroup:SecurityGroup").length, 0);
+    });
+
+    it("manages the default network ACL: remote administration from anywhere denied first, then everything else allowed", () => {
+      const acl = g.get("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "net-default");
+      assert.equal(acl.inputs["defaultNetworkAclId"], g.get("aws:ec2/vpc:Vpc", "net").state["defaultNetworkAclId"]);
+      assert.deepEqual(acl.inputs["ingress"], [
+        { ruleNo: 10, action: "deny", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "0.0.0.0/0" },
+        { ruleNo: 11, action: "deny", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlock: "0.0.0.0/0" },
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+      ]);
+      assert.deepEqual(acl.inputs["egress"], [
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+      ]);
+      assert.deepEqual(acl.options.ignoreChanges, ["subnetIds"]);
+    });
+
+    it("gives the database subnets their own ACL: the database port from the VPC in, the answers back out, nothing else", () => {
+      const acl = g.get("aws:ec2/networkAcl:NetworkAcl", "net-database");
+      assert.deepEqual(acl.inputs["subnetIds"], [g.get(SUBNET, "net-database-0").id, g.get(SUBNET, "net-database-1").id]);
+      assert.deepEqual(acl.inputs["ingress"], [
+        { ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 3306, toPort: 3306, cidrBlock: "10.0.0.0/16" },
+      ]);
+      assert.deepEqual(acl.inputs["egress"], [
+        { ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 1024, toPort: 65535, cidrBlock: "10.0.0.0/16" },
+      ]);
     });
 
     it("parents every child to the component", () => {
@@ -177,7 +215,10 @@ describe("Network", () => {
           Effect: "Allow",
           Principal: { Service: "vpc-flow-logs.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*" },
+          },
         },
       ]);
       const policy = JSON.parse(String(g.get("aws:iam/rolePolicy:RolePolicy", "net-flow-logs").inputs["policy"]));
@@ -188,6 +229,29 @@ describe("Network", () => {
           Resource: [group.state["arn"], `${String(group.state["arn"])}:*`],
         },
       ]);
+    });
+
+    it("records where each packet really came from, so egress through a NAT gateway traces back to its instance", () => {
+      const format = String(g.get("aws:ec2/flowLog:FlowLog", "net").inputs["logFormat"]);
+      const fields = format.split(" ").map((f) => f.replace(/^\$\{|\}$/g, ""));
+      assert.deepEqual(fields.slice(0, 14), [
+        "version",
+        "account-id",
+        "interface-id",
+        "srcaddr",
+        "dstaddr",
+        "srcport",
+        "dstport",
+        "protocol",
+        "packets",
+        "bytes",
+        "start",
+        "end",
+        "action",
+        "log-status",
+      ]);
+      for (const field of ["pkt-srcaddr", "pkt-dstaddr", "instance-id", "subnet-id", "flow-direction"])
+        assert.ok(fields.includes(field), field);
     });
 
     it("publishes the VPC id, the three tiers ordered by AZ, the AZ names and the NAT ids", () => {
@@ -314,8 +378,26 @@ describe("Network", () => {
     it("fails when subnetNewBits is out of range", async () => {
       assert.deepEqual(await validationProblems({ subnetNewBits: 1 }), ["subnetNewBits"]);
     });
-    it("fails when subnetNewBits would make subnets smaller than /28", async () => {
-      assert.deepEqual(await validationProblems({ cidrBlock: "10.0.0.0/24", subnetNewBits: 5 }), ["subnetNewBits"]);
+    it("fails when subnetNewBits would make subnets smaller than /27, the least a load balancer takes", async () => {
+      assert.deepEqual(await validationProblems({ cidrBlock: "10.0.0.0/22", subnetNewBits: 6 }), ["subnetNewBits"]);
+    });
+    it("fails when a /24 VPC with the default subnetNewBits would leave /28 public subnets, naming the smallest block that works", async () => {
+      const err = await run({ cidrBlock: "10.0.0.0/24" }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(
+        err.message,
+        /subnetNewBits must leave subnets of \/27 or larger, which a load balancer needs in each public subnet \(10\.0\.0\.0\/24 \+ 4 bits gives \/28\), got 4\. Use a \/23 or larger VPC block, or subnetNewBits 3 or less\./,
+      );
+      assert.equal((await run({ cidrBlock: "10.0.0.0/23" })).ofType("aws:ec2/subnet:Subnet")[0]?.inputs["cidrBlock"], "10.0.0.0/27");
+      assert.equal(
+        (await run({ cidrBlock: "10.0.0.0/24", subnetNewBits: 3 })).ofType("aws:ec2/subnet:Subnet")[0]?.inputs["cidrBlock"],
+        "10.0.0.0/27",
+      );
+    });
+    it("fails when cidrBlock is smaller than /24, saying the range it accepts", async () => {
+      const err = await run({ cidrBlock: "10.0.0.0/25", subnetNewBits: 2 }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /cidrBlock must be an IPv4 CIDR from \/16 to \/24 with no host bits set, got "10\.0\.0\.0\/25"/);
     });
     it("fails when azCount is below 2", async () => {
       const err = await run({ azCount: 1 }).catch((e: unknown) => e);
@@ -359,6 +441,80 @@ describe("Network", () => {
       assert.deepEqual(
         registeredBefore(err).map((r) => r.type),
         ["pulumi:pulumi:Stack"],
+      );
+    });
+  });
+
+  describe("interface endpoints", () => {
+    it("puts each in every private subnet with private DNS, behind a group that admits HTTPS only from the tiers allowed", async () => {
+      const g = await run({ endpoints: { interfaceServices: ["ssm", "ssmmessages", "ec2messages"] } }, "us-east-1", (net) => {
+        const client = new aws.ec2.SecurityGroup("client", { vpcId: net.vpcId, description: "A tier that uses the endpoints" });
+        net.endpointConnections?.allowFrom(new Connections("client", client.id, client), 443, "HTTPS to the endpoints");
+      });
+      const sg = g.get("aws:ec2/securityGroup:SecurityGroup", "net-endpoints");
+      for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
+        const e = g.get("aws:ec2/vpcEndpoint:VpcEndpoint", `net-${service}`);
+        assert.equal(e.inputs["serviceName"], `com.amazonaws.us-east-1.${service}`);
+        assert.equal(e.inputs["vpcEndpointType"], "Interface");
+        assert.equal(e.inputs["privateDnsEnabled"], true);
+        assert.deepEqual(e.inputs["subnetIds"], [g.get(SUBNET, "net-private-0").id, g.get(SUBNET, "net-private-1").id]);
+        assert.deepEqual(e.inputs["securityGroupIds"], [sg.id]);
+      }
+      const ingress = g.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+      assert.deepEqual(
+        ingress.map((r) => [
+          r.name,
+          r.inputs["securityGroupId"],
+          r.inputs["referencedSecurityGroupId"],
+          r.inputs["fromPort"],
+          r.inputs["cidrIpv4"],
+        ]),
+        [["net-endpoints-from-client-443", sg.id, g.get("aws:ec2/securityGroup:SecurityGroup", "client").id, 443, undefined]],
+      );
+    });
+
+    it("fails when interfaceServices names a service the network does not offer", async () => {
+      assert.deepEqual(await validationProblems({ endpoints: { interfaceServices: ["ssm", "s3" as InterfaceEndpointService] } }), [
+        "endpoints.interfaceServices",
+      ]);
+    });
+
+    it("fails when databasePort is outside what RDS listens on", async () => {
+      assert.deepEqual(await validationProblems({ databasePort: 80 }), ["databasePort"]);
+    });
+  });
+
+  describe("zones that offer the instance types", () => {
+    const zonesOf = (g: RunResult) =>
+      g
+        .ofType(SUBNET)
+        .filter((s) => s.name.includes("public"))
+        .map((s) => s.inputs["availabilityZone"]);
+
+    it("skips a zone that does not offer a type: us-east-1c is use1-az3 here, which has no Graviton", async () => {
+      const g = await run({ azCount: 3, instanceTypes: ["t4g.micro", "m7g.large"] });
+      assert.deepEqual(zonesOf(g), ["us-east-1a", "us-east-1b", "us-east-1d"]);
+      const asked = g.invokes.find((i) => i.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings");
+      assert.deepEqual(asked?.inputs, {
+        locationType: "availability-zone",
+        filters: [{ name: "instance-type", values: ["t4g.micro", "m7g.large"] }],
+      });
+    });
+
+    it("keeps the first zones when every zone offers the types", async () => {
+      assert.deepEqual(zonesOf(await run({ azCount: 3, instanceTypes: ["t3.micro"] })), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    });
+
+    it("fails when too few zones offer the types, naming the zones skipped and why", async () => {
+      const err = await run({ azCount: 3, instanceTypes: ["t4g.micro"] }, "us-east-2").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.equal(err, undefined, "us-east-2's three zones all offer t4g");
+      const failed = await run({ azCount: 6, subnetNewBits: 5, instanceTypes: ["t4g.micro"] }).catch((e: unknown) => e);
+      assert.match(
+        String(failed),
+        /azCount is 6 but the region has only 5 zones offering t4g\.micro; skipped us-east-1c \(no t4g\.micro\)\. Choose instance types every zone offers, or lower azCount\./,
       );
     });
   });

@@ -367,25 +367,36 @@ export const alarmsAct = resourcePolicy(
   },
 );
 
-/** The shortest log retention CloudWatch.16 (cw-loggroup-retention-period-check's MinRetentionTime default) and CKV_AWS_338 accept. */
+/** The shortest log retention CloudWatch.16 (its minRetentionTime default) and CKV_AWS_338 accept. */
 export const MIN_LOG_RETENTION_DAYS = 365;
 
+/*
+ * One row, two requirements from different sources: retention is CloudWatch.16 (with CKV_AWS_66
+ * and CKV_AWS_338); the customer key is only Checkov's CKV_AWS_158, which no Security Hub control
+ * cited here asks. Messages name the source that asks for what they report.
+ */
 export const logGroups = resourcePolicy(
   {
     name: "cloudwatch-log-group-retention-and-kms",
     row: 41,
     securityHub: ["CloudWatch.16"],
     checkov: ["CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_158"],
-    description: `A log group sets retentionInDays to at least ${MIN_LOG_RETENTION_DAYS} (unset or 0 keeps logs forever) and a kmsKeyId`,
+    description: `A log group sets retentionInDays to at least ${MIN_LOG_RETENTION_DAYS} (unset or 0 keeps logs forever; CloudWatch.16, CKV_AWS_66, CKV_AWS_338) and a kmsKeyId (CKV_AWS_158)`,
   },
   T.LOG_GROUP,
   (p) => {
     const out: string[] = [];
     const days = p["retentionInDays"];
-    if (typeof days !== "number" || days <= 0)
-      out.push(`retentionInDays is ${days === undefined ? "unset" : String(days)}: the logs are kept forever; set a retention`);
-    else if (days < MIN_LOG_RETENTION_DAYS) out.push(`retentionInDays is ${days}; keep at least ${MIN_LOG_RETENTION_DAYS} days`);
-    if (!isSet(p["kmsKeyId"])) out.push("kmsKeyId is not set: the logs are not encrypted with a customer key");
+    // 0 ("never expire") passes CKV_AWS_66 and CKV_AWS_338; the pack fails it, as the logs then never leave: no source to name.
+    if (days === undefined || days === null)
+      out.push(
+        `retentionInDays is unset: the logs are kept forever; set at least ${MIN_LOG_RETENTION_DAYS} days (CKV_AWS_66, CKV_AWS_338)`,
+      );
+    else if (typeof days !== "number" || days <= 0)
+      out.push(`retentionInDays is ${String(days)}: the logs are kept forever; set at least ${MIN_LOG_RETENTION_DAYS} days`);
+    else if (days < MIN_LOG_RETENTION_DAYS)
+      out.push(`retentionInDays is ${days}; keep at least ${MIN_LOG_RETENTION_DAYS} days (CloudWatch.16, CKV_AWS_338)`);
+    if (!isSet(p["kmsKeyId"])) out.push("kmsKeyId is not set: the logs are not encrypted with a customer key (CKV_AWS_158)");
     return out;
   },
 );
@@ -413,14 +424,79 @@ function statementsOf(policy: unknown): Statement[] | undefined {
   return list((doc as { Statement?: unknown }).Statement) as Statement[];
 }
 
+/**
+ * Condition keys that name who may call: the caller's account, organization or ARN, or those of
+ * the resource a service acts for. kms:ViaService is not one: it names a service, and any
+ * account's principals can reach the key through that service.
+ */
+const ACCOUNT_KEYS: readonly string[] = ["aws:principalaccount", "aws:sourceaccount", "kms:calleraccount"];
+const ORG_KEYS: readonly string[] = ["aws:principalorgid", "aws:sourceorgid"];
+const ARN_KEYS: readonly string[] = ["aws:principalarn", "aws:sourcearn"];
+export const CALLER_CONDITION_KEYS: readonly string[] = [
+  "aws:PrincipalAccount",
+  "aws:PrincipalArn",
+  "aws:PrincipalOrgID",
+  "aws:SourceAccount",
+  "aws:SourceArn",
+  "aws:SourceOrgID",
+  "kms:CallerAccount",
+];
+
+/**
+ * Operators that hold only when the key equals a value given. Not the negated ones (StringNotEquals
+ * admits every other caller), nor ...IfExists (true when the key is absent, as aws:SourceAccount is
+ * on a direct call), nor ForAllValues: (true on a missing key).
+ */
+export const CALLER_CONDITION_OPERATORS: readonly string[] = [
+  "StringEquals",
+  "StringEqualsIgnoreCase",
+  "StringLike",
+  "ArnEquals",
+  "ArnLike",
+];
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ORG_ID = /^o-[a-z0-9]+$/;
+
+/** Whether a value pins one account, organization or ARN: no wildcard where the account is (ArnEquals matches wildcards too). */
+function pins(key: string, value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  if (ACCOUNT_KEYS.includes(key)) return ACCOUNT_ID.test(value);
+  if (ORG_KEYS.includes(key)) return ORG_ID.test(value);
+  const parts = value.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return false;
+  // An ARN without an account (an S3 bucket's) is global: it pins only with no wildcard at all.
+  return ACCOUNT_ID.test(parts[4] ?? "") || (parts[4] === "" && !/[*?]/.test(value));
+}
+
+/** A statement's condition entries, as `Operator key value` for messages, and whether one of them pins the caller. */
+function callerCondition(condition: unknown): { entries: string[]; pinned: boolean } {
+  const entries: string[] = [];
+  let pinned = false;
+  for (const [operator, block] of Object.entries(typeof condition === "object" && condition !== null ? condition : {})) {
+    for (const [key, values] of Object.entries(typeof block === "object" && block !== null ? (block as Props) : {})) {
+      const given = list(values);
+      entries.push(`${operator} ${key} ${given.map((v) => JSON.stringify(v)).join(", ")}`);
+      const k = key.toLowerCase();
+      if (
+        CALLER_CONDITION_OPERATORS.includes(operator) &&
+        [...ACCOUNT_KEYS, ...ORG_KEYS, ...ARN_KEYS].includes(k) &&
+        given.length > 0 &&
+        given.every((v) => pins(k, v))
+      )
+        pinned = true;
+    }
+  }
+  return { entries, pinned };
+}
+
 export const kmsKeys = resourcePolicy(
   {
     name: "kms-key-rotation-and-policy",
     row: 42,
     securityHub: ["KMS.4", "KMS.5"],
     checkov: ["CKV_AWS_7", "CKV_AWS_33"],
-    description:
-      'A symmetric KMS key has enableKeyRotation === true; its policy (if set) has no Allow statement whose Principal is "*" (or AWS "*") without a Condition',
+    description: `A symmetric KMS key has enableKeyRotation === true; its policy (if set) has no Allow statement whose Principal is "*" (or AWS "*") unless its Condition pins the caller: ${CALLER_CONDITION_OPERATORS.join(", ")} on ${CALLER_CONDITION_KEYS.join(", ")}, every value a concrete account, organization or ARN (no wildcard in the account); kms:ViaService or aws:SecureTransport alone does not`,
   },
   T.KMS_KEY,
   (p) => {
@@ -428,9 +504,14 @@ export const kmsKeys = resourcePolicy(
     const spec = p["keySpec"] ?? p["customerMasterKeySpec"] ?? "SYMMETRIC_DEFAULT";
     if (spec === "SYMMETRIC_DEFAULT" && p["enableKeyRotation"] !== true) out.push("enableKeyRotation is not true (it defaults to false)");
     for (const [i, s] of (statementsOf(p["policy"]) ?? []).entries()) {
-      const conditioned = typeof s.Condition === "object" && s.Condition !== null && Object.keys(s.Condition).length > 0;
-      if (s.Effect === "Allow" && isEveryone(s.Principal) && !conditioned)
-        out.push(`policy statement ${typeof s.Sid === "string" && s.Sid ? s.Sid : String(i)} allows Principal * without a Condition`);
+      if (s.Effect !== "Allow" || !isEveryone(s.Principal)) continue;
+      const which = `policy statement ${typeof s.Sid === "string" && s.Sid ? s.Sid : String(i)}`;
+      const { entries, pinned } = callerCondition(s.Condition);
+      if (entries.length === 0) out.push(`${which} allows Principal * without a Condition`);
+      else if (!pinned)
+        out.push(
+          `${which} allows Principal * under a Condition that names no caller (${entries.join("; ")}): add StringEquals on aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount or kms:CallerAccount, or ArnLike on aws:SourceArn or aws:PrincipalArn, with a concrete organization, account or ARN`,
+        );
     }
     return out;
   },

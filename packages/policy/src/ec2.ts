@@ -17,7 +17,7 @@ import {
   stackPolicy,
 } from "./policy";
 import { allProtocols, coversPort, isWorld, SgRule, stackRules } from "./securityGroups";
-import { ANY_IPV4, T } from "./types";
+import { ANY_IPV4, ANY_IPV6, T } from "./types";
 
 /** Launch template booleans are strings ("true"/"false") in @pulumi/aws v7. */
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -25,7 +25,7 @@ const isFalse = (v: unknown) => v === false || v === "false";
 const shown = (v: unknown) => (typeof v === "string" ? `"${v}"` : String(v));
 const isInstance = (type: string) => (T.INSTANCE as readonly string[]).includes(type);
 
-/** The ports EC2.19 (and EC2.13/14/53/54, CKV_AWS_24/25/277) must never open to the internet. */
+/** The ports EC2.19 calls high risk; of them, EC2.13 and CKV_AWS_24 check 22, EC2.14 and CKV_AWS_25 3389, EC2.53 and EC2.54 both. */
 export const RISKY_PORTS: readonly number[] = [
   20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300,
 ];
@@ -98,6 +98,16 @@ export const imdsv2Required = resourcePolicy(
   },
 );
 
+/** The subnet of the stack a reference names, if it is one. */
+const subnetOf = (resources: readonly PolicyResource[], ref: unknown): PolicyResource | undefined =>
+  ofType(resources, T.SUBNET).find((s) => s === byRef(resources, ref));
+
+/*
+ * A subnet that is not in the stack (or none: the default VPC, whose subnets map public IPs on
+ * launch) may give instances a public IP, so only an explicit associatePublicIpAddress false keeps
+ * them private there. An existing interface at device 0 never gets one at launch: EC2 assigns a
+ * public IP only to an interface it creates. Elastic IPs give one whatever the subnet says.
+ */
 export const noPublicIp = stackPolicy(
   {
     name: "ec2-no-public-ip",
@@ -105,37 +115,78 @@ export const noPublicIp = stackPolicy(
     securityHub: ["EC2.9", "EC2.25"],
     checkov: ["CKV_AWS_88"],
     description:
-      'An instance does not set associatePublicIpAddress to true, nor sits in a subnet with mapPublicIpOnLaunch true unless it sets associatePublicIpAddress to false; no launch template network interface sets associatePublicIpAddress "true"; an Auto Scaling group with a vpcZoneIdentifiers subnet that maps public IPs on launch uses launch templates of this stack whose first network interface sets associatePublicIpAddress "false"',
+      'An instance never sets associatePublicIpAddress to true, and sets it to false unless its subnet (subnetId, else its launch template\'s networkInterfaces[0].subnetId) is a subnet of this stack that does not map public IPs on launch (unset means the default VPC); no launch template network interface sets associatePublicIpAddress "true", and a template whose networkInterfaces[0].subnetId maps public IPs, is not in this stack, or is unset while no Auto Scaling group or instance of this stack launches it sets it "false"; an Auto Scaling group whose vpcZoneIdentifiers are unset, not in this stack, or map public IPs on launch uses launch templates of this stack whose networkInterfaces[0] sets associatePublicIpAddress "false"; no Elastic IP is associated with an instance (Eip instance or networkInterface, or an EipAssociation instanceId or networkInterfaceId); a NAT gateway\'s Elastic IP is fine',
   },
   (resources) => {
     const out: Finding[] = [];
+    const templatesOf = (r: PolicyResource) =>
+      launchTemplateRefs(r.props)
+        .map((ref) => launchTemplateOf(resources, ref))
+        .filter((lt): lt is PolicyResource => lt !== undefined);
+    const launched = new Set(ofType(resources, [...T.INSTANCE, ...T.AUTOSCALING_GROUP]).flatMap(templatesOf));
+
     for (const vm of ofType(resources, T.INSTANCE)) {
-      const assoc = vm.props["associatePublicIpAddress"];
-      if (assoc === true) {
+      const own = vm.props["associatePublicIpAddress"];
+      if (own === true) {
         out.push({ urn: vm.urn, message: "associatePublicIpAddress is true" });
         continue;
       }
-      const subnet = byRef(resources, vm.props["subnetId"]);
-      if (subnet?.props["mapPublicIpOnLaunch"] === true && assoc !== false) {
-        out.push({
-          urn: vm.urn,
-          message: `subnet ${subnet.name} maps public IPs on launch and associatePublicIpAddress is not set to false`,
-        });
-      }
+      // What the instance leaves unset, its launch template's first interface decides.
+      const nic = obj(arr(templatesOf(vm)[0]?.props["networkInterfaces"])[0]);
+      const optOut = own === false || ((own === undefined || own === null) && isFalse(nic["associatePublicIpAddress"]));
+      if (optOut || arr(vm.props["networkInterfaces"]).length > 0) continue;
+      const ref = nonEmpty(vm.props["subnetId"]) ? vm.props["subnetId"] : nic["subnetId"];
+      const subnet = subnetOf(resources, ref);
+      const message = subnet
+        ? subnet.props["mapPublicIpOnLaunch"] === true
+          ? `subnet ${subnet.name} maps public IPs on launch and associatePublicIpAddress is not set to false`
+          : undefined
+        : nonEmpty(ref)
+          ? `subnet ${ref} is not in this stack, so it may map public IPs on launch, and associatePublicIpAddress is not set to false; set it to false, or use a subnet of this stack`
+          : "subnetId is unset, so the instance launches into the default VPC, whose subnets map public IPs on launch, and associatePublicIpAddress is not set to false; set subnetId to a private subnet of this stack, or associatePublicIpAddress to false";
+      if (message) out.push({ urn: vm.urn, message });
     }
+
     for (const lt of ofType(resources, T.LAUNCH_TEMPLATE)) {
-      arr(lt.props["networkInterfaces"]).forEach((ni, i) => {
-        const assoc = obj(ni)["associatePublicIpAddress"];
-        if (isTrue(assoc)) out.push({ urn: lt.urn, message: `networkInterfaces[${i}].associatePublicIpAddress is ${shown(assoc)}` });
-      });
+      const nics = arr(lt.props["networkInterfaces"]).map(obj);
+      const asked = nics.flatMap((ni, i) =>
+        isTrue(ni["associatePublicIpAddress"])
+          ? [`networkInterfaces[${i}].associatePublicIpAddress is ${shown(ni["associatePublicIpAddress"])}`]
+          : [],
+      );
+      for (const message of asked) out.push({ urn: lt.urn, message });
+      const first = nics[0] ?? {};
+      if (asked.length || isFalse(first["associatePublicIpAddress"])) continue;
+      const ref = first["subnetId"];
+      const subnet = subnetOf(resources, ref);
+      const fix = 'set networkInterfaces[0].associatePublicIpAddress to "false"';
+      // Without a subnet of its own, a template launched by a group or instance of the stack is checked there.
+      const message = subnet
+        ? subnet.props["mapPublicIpOnLaunch"] === true
+          ? `networkInterfaces[0].subnetId ${subnet.name} maps public IPs on launch; ${fix}`
+          : undefined
+        : nonEmpty(ref)
+          ? `networkInterfaces[0].subnetId ${ref} is not in this stack, so it may map public IPs on launch; ${fix}`
+          : launched.has(lt)
+            ? undefined
+            : `networkInterfaces[0] names no subnet and no Auto Scaling group or instance of this stack launches this template, so its instances may land in a subnet that maps public IPs on launch; ${fix}`;
+      if (message) out.push({ urn: lt.urn, message });
     }
+
     // A group's instances take its subnets' mapPublicIpOnLaunch unless the template's interface opts out.
     for (const group of ofType(resources, T.AUTOSCALING_GROUP)) {
-      const mapping = arr(group.props["vpcZoneIdentifiers"])
-        .map((ref) => byRef(resources, ref))
-        .filter((subnet): subnet is PolicyResource => subnet?.props["mapPublicIpOnLaunch"] === true);
-      if (mapping.length === 0) continue;
-      const where = `subnet ${mapping.map((subnet) => subnet.name).join(", ")} maps public IPs on launch`;
+      const refs = arr(group.props["vpcZoneIdentifiers"]).filter(nonEmpty);
+      const mapping = refs.map((ref) => subnetOf(resources, ref)).filter((subnet) => subnet?.props["mapPublicIpOnLaunch"] === true);
+      const unknown = refs.filter((ref) => !subnetOf(resources, ref));
+      const reasons = [
+        ...(mapping.length ? [`subnet ${mapping.map((subnet) => subnet?.name).join(", ")} maps public IPs on launch`] : []),
+        ...(unknown.length ? [`subnet ${unknown.join(", ")} is not in this stack, so it may map public IPs on launch`] : []),
+        ...(refs.length
+          ? []
+          : ["vpcZoneIdentifiers is unset, so instances launch into the default VPC, whose subnets map public IPs on launch"]),
+      ];
+      if (reasons.length === 0) continue;
+      const where = reasons.join("; ");
       for (const ref of launchTemplateRefs(group.props)) {
         const lt = launchTemplateOf(resources, ref);
         const named = String(nonEmpty(ref.id) ? ref.id : ref.name);
@@ -151,6 +202,53 @@ export const noPublicIp = stackPolicy(
           });
         }
       }
+    }
+
+    const instanceName = (id: unknown) => byRef(resources, id)?.name ?? String(id);
+    /** The instance a network interface belongs to (its primary, listed or attached interface), if any. */
+    const instanceOfInterface = (eni: unknown): string | undefined => {
+      if (!nonEmpty(eni)) return undefined;
+      const vm = ofType(resources, T.INSTANCE).find(
+        (v) =>
+          v.props["primaryNetworkInterfaceId"] === eni ||
+          arr(v.props["networkInterfaces"]).some((ni) => obj(ni)["networkInterfaceId"] === eni),
+      );
+      const attachment = ofType(resources, T.NETWORK_INTERFACE_ATTACHMENT).find((a) => a.props["networkInterfaceId"] === eni);
+      return vm?.name ?? (attachment ? instanceName(attachment.props["instanceId"]) : undefined);
+    };
+    const target = (instance: unknown, eni: unknown) => (nonEmpty(instance) ? instanceName(instance) : instanceOfInterface(eni));
+    const eipFix = "release it, and reach the instance through the load balancer or Session Manager";
+    const eips = ofType(resources, T.EIP);
+    const natAllocations = ofType(resources, T.NAT_GATEWAY).map((n) => n.props["allocationId"]);
+    const associations = ofType(resources, T.EIP_ASSOCIATION);
+    const addressOf = (a: PolicyResource) =>
+      eips.find(
+        (e) =>
+          (nonEmpty(a.props["allocationId"]) && [e.props["id"], e.props["allocationId"]].includes(a.props["allocationId"])) ||
+          (nonEmpty(a.props["publicIp"]) && e.props["publicIp"] === a.props["publicIp"]),
+      );
+    for (const eip of eips) {
+      if (natAllocations.some((id) => nonEmpty(id) && (id === eip.props["id"] || id === eip.props["allocationId"]))) continue;
+      const direct = target(eip.props["instance"], eip.props["networkInterface"]);
+      const via = associations
+        .filter((a) => addressOf(a) === eip)
+        .map((a) => ({ name: a.name, vm: target(a.props["instanceId"], a.props["networkInterfaceId"]) }))
+        .filter((v) => v.vm !== undefined);
+      // Once deployed, an address an EipAssociation attaches reads back that instance too: report it once, by the association.
+      const found = via.length ? via : direct ? [{ name: undefined, vm: direct }] : [];
+      for (const { name, vm } of found)
+        out.push({
+          urn: eip.urn,
+          message: `associated with instance ${vm}${name ? ` by EipAssociation ${name}` : ""}, which gives the instance a public IPv4 address; ${eipFix}`,
+        });
+    }
+    for (const a of associations.filter((a) => !addressOf(a))) {
+      const vm = target(a.props["instanceId"], a.props["networkInterfaceId"]);
+      if (vm)
+        out.push({
+          urn: a.urn,
+          message: `associates Elastic IP ${String(a.props["allocationId"] ?? a.props["publicIp"])} (not in this stack) with instance ${vm}, which gives the instance a public IPv4 address; ${eipFix}`,
+        });
     }
     return out;
   },
@@ -503,11 +601,115 @@ function hasDefaultRoute(resources: readonly PolicyResource[], routeTableId: unk
   return routesOf(resources, routeTableId).some((r) => r.cidrBlock === ANY_IPV4 && (nonEmpty(r.natGatewayId) || nonEmpty(r.gatewayId)));
 }
 
+/** The interface endpoint for `service` in a VPC, if any: `com.amazonaws.<region>.<service>`. */
+function interfaceEndpoint(resources: readonly PolicyResource[], vpcId: unknown, service: string): PolicyResource | undefined {
+  return ofType(resources, T.VPC_ENDPOINT).find(
+    (e) =>
+      e.props["vpcId"] === vpcId &&
+      e.props["vpcEndpointType"] === "Interface" &&
+      new RegExp(`^com\\.amazonaws\\.[a-z0-9-]+\\.${service}$`).test(String(e.props["serviceName"] ?? "")),
+  );
+}
+
+/** A rule that every VPC has an interface endpoint for one service, with private DNS so clients use it unchanged. */
+function vpcEndpointRule(name: string, row: number, control: string, service: string, why: string) {
+  return stackPolicy(
+    {
+      name,
+      row,
+      securityHub: [control],
+      checkov: [],
+      description: `Every VPC has an Interface VpcEndpoint whose serviceName is com.amazonaws.<region>.${service}, with privateDnsEnabled`,
+      remediation: why,
+    },
+    (resources) =>
+      ofType(resources, T.VPC).flatMap((vpc): Finding[] => {
+        const endpoint = interfaceEndpoint(resources, vpc.props["id"], service);
+        if (!endpoint) return [{ urn: vpc.urn, message: `no interface endpoint for ${service}: ${why}` }];
+        return endpoint.props["privateDnsEnabled"] === true
+          ? []
+          : [{ urn: endpoint.urn, message: `the ${service} endpoint has private DNS off: clients keep resolving the public endpoint` }];
+      }),
+  );
+}
+
+export const vpcSsmEndpoint = vpcEndpointRule(
+  "ec2-vpc-ssm-endpoint",
+  24,
+  "EC2.57",
+  "ssm",
+  "Session Manager (with ssmmessages and ec2messages) should reach Systems Manager inside the VPC, not through the NAT gateways",
+);
+
+export const vpcEc2Endpoint = vpcEndpointRule(
+  "ec2-vpc-ec2-endpoint",
+  49,
+  "EC2.10",
+  "ec2",
+  "calls to the EC2 API from the VPC should stay inside it",
+);
+
+/** Whether a NACL entry's port range and protocol take `port` over TCP. */
+function entryCovers(entry: Props, port: number): boolean {
+  const protocol = String(entry["protocol"] ?? "");
+  if (protocol === "-1" || protocol === "all") return true;
+  if (protocol !== "tcp" && protocol !== "6") return false;
+  const from = Number(entry["fromPort"] ?? entry["from_port"]);
+  const to = Number(entry["toPort"] ?? entry["to_port"]);
+  return from <= port && port <= to;
+}
+
+/** A NACL's ingress entries, inline or standalone (NetworkAclRule), in evaluation order. */
+function ingressEntries(resources: readonly PolicyResource[], acl: PolicyResource): Props[] {
+  const inline = arr(acl.props["ingress"])
+    .map(obj)
+    .map((e) => ({ ...e, action: e["action"], ruleNo: Number(e["ruleNo"]) }));
+  const standalone = ofType(resources, T.NETWORK_ACL_RULE)
+    .filter((r) => r.props["networkAclId"] === acl.props["id"] && r.props["egress"] !== true)
+    .map((r) => ({ ...r.props, action: r.props["ruleAction"], ruleNo: Number(r.props["ruleNumber"]) }));
+  return [...inline, ...standalone].sort((a, b) => a.ruleNo - b.ruleNo);
+}
+
+export const naclAdminPorts = stackPolicy(
+  {
+    name: "ec2-nacl-no-admin-ports-from-world",
+    row: 50,
+    securityHub: ["EC2.21"],
+    checkov: [],
+    description:
+      "No network ACL's first ingress entry that matches 0.0.0.0/0 or ::/0 on TCP 22 or 3389 allows it; a VPC whose default network ACL is not managed (AWS creates it allowing everything) fails",
+    remediation: "Deny 22 and 3389 from 0.0.0.0/0 and ::/0 before any allow rule (the network component's default ACL does).",
+  },
+  (resources) => {
+    const out: Finding[] = [];
+    const managedDefaults = new Set(ofType(resources, T.DEFAULT_NETWORK_ACL).map((a) => a.props["defaultNetworkAclId"] ?? a.props["id"]));
+    for (const vpc of ofType(resources, T.VPC)) {
+      const id = vpc.props["defaultNetworkAclId"];
+      if (!managedDefaults.has(id))
+        out.push({
+          urn: vpc.urn,
+          message: "the default network ACL is unmanaged: AWS creates it admitting all traffic, 22 and 3389 from anywhere included",
+        });
+    }
+    for (const acl of ofType(resources, [...T.NETWORK_ACL, ...T.DEFAULT_NETWORK_ACL])) {
+      const entries = ingressEntries(resources, acl);
+      for (const world of [ANY_IPV4, ANY_IPV6]) {
+        for (const port of [22, 3389]) {
+          const first = entries.find((e) => (e["cidrBlock"] === world || e["ipv6CidrBlock"] === world) && entryCovers(e, port));
+          if (first?.["action"] === "allow")
+            out.push({ urn: acl.urn, message: `ingress rule ${String(first["ruleNo"])} admits TCP ${port} from ${world}` });
+        }
+      }
+    }
+    return out;
+  },
+);
+
 export const ssmEndpointsWithoutNat = stackPolicy(
   {
     name: "ec2-vpc-endpoints-without-nat",
-    row: 24,
-    securityHub: ["EC2.57"],
+    row: 51,
+    securityHub: [],
     checkov: [],
     description: `An instance's subnet (each vpcZoneIdentifiers subnet of an Auto Scaling group) has a 0.0.0.0/0 route (standalone Route or inline routes of its route table) to a NAT gateway or gateway, or its VPC has Interface VpcEndpoints whose serviceName ends with ${SSM_ENDPOINT_SERVICES.map((s) => `.${s}`).join(", ")}`,
   },
@@ -554,5 +756,8 @@ export const EC2_POLICIES: readonly BaselinePolicy[] = [
   noWorldRiskyPorts,
   securityGroupHygiene,
   vpcFlowLogs,
+  vpcSsmEndpoint,
+  vpcEc2Endpoint,
+  naclAdminPorts,
   ssmEndpointsWithoutNat,
 ];

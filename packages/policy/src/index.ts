@@ -14,6 +14,7 @@ export * from "./data";
 export * from "./autoscaling";
 export * from "./iam";
 export * from "./iamCatalogue";
+export * from "./controls";
 export * from "./waivers";
 
 /** The pack's name in `pulumi preview --policy-pack` output. */

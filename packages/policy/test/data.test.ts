@@ -607,22 +607,22 @@ describe("data policies (rows 25-43)", () => {
     });
     it("fails when retention is unset", async () => {
       assert.deepEqual(await violations(logGroups, group({ kmsKeyId: KEY })), [
-        "app: retentionInDays is unset: the logs are kept forever; set a retention",
+        "app: retentionInDays is unset: the logs are kept forever; set at least 365 days (CKV_AWS_66, CKV_AWS_338)",
       ]);
     });
     it("fails when retention is 0 (never expire)", async () => {
       assert.deepEqual(await violations(logGroups, group({ retentionInDays: 0, kmsKeyId: KEY })), [
-        "app: retentionInDays is 0: the logs are kept forever; set a retention",
+        "app: retentionInDays is 0: the logs are kept forever; set at least 365 days",
       ]);
     });
     it("fails when retention is shorter than 365 days", async () => {
       assert.deepEqual(await violations(logGroups, group({ retentionInDays: 90, kmsKeyId: KEY })), [
-        "app: retentionInDays is 90; keep at least 365 days",
+        "app: retentionInDays is 90; keep at least 365 days (CloudWatch.16, CKV_AWS_338)",
       ]);
     });
-    it("fails when no KMS key encrypts the group", async () => {
+    it("fails when no KMS key encrypts the group, naming Checkov's CKV_AWS_158, not CloudWatch.16 (retention only)", async () => {
       assert.deepEqual(await violations(logGroups, group({ retentionInDays: 365 })), [
-        "app: kmsKeyId is not set: the logs are not encrypted with a customer key",
+        "app: kmsKeyId is not set: the logs are not encrypted with a customer key (CKV_AWS_158)",
       ]);
     });
   });
@@ -630,7 +630,7 @@ describe("data policies (rows 25-43)", () => {
   describe("kms-key-rotation-and-policy (row 42)", () => {
     const root = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
     const key = (args: aws.kms.KeyArgs) => () => new aws.kms.Key("key", args);
-    it("stays quiet on a rotating key whose * statement carries a Condition", async () => {
+    it("stays quiet on a rotating key whose * statement is pinned to an organization (aws:PrincipalOrgID)", async () => {
       const policy = {
         Version: "2012-10-17",
         Statement: [
@@ -646,6 +646,84 @@ describe("data policies (rows 25-43)", () => {
         ],
       };
       assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy: JSON.stringify(policy) })), []);
+    });
+    it("stays quiet on Principal * pinned to an account, a source ARN or a caller account through a service", async () => {
+      const policy = {
+        Version: "2012-10-17",
+        Statement: [
+          root,
+          {
+            Sid: "Logs",
+            Effect: "Allow",
+            Principal: "*",
+            Action: ["kms:Encrypt", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } },
+          },
+          {
+            Sid: "Ebs",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: {
+              StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.us-east-1.amazonaws.com" },
+            },
+          },
+          {
+            Sid: "Service",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": ["123456789012"] } },
+          },
+        ],
+      };
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy: JSON.stringify(policy) })), []);
+    });
+    const anyone = (Condition: unknown) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [root, { Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition }],
+      });
+    const FIX =
+      "add StringEquals on aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount or kms:CallerAccount, or ArnLike on aws:SourceArn or aws:PrincipalArn, with a concrete organization, account or ARN";
+    it("fails when the only Condition on Principal * is aws:SecureTransport, which every HTTPS caller meets", async () => {
+      const policy = anyone({ Bool: { "aws:SecureTransport": "true" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (Bool aws:SecureTransport "true"): ${FIX}`,
+      ]);
+    });
+    it('fails when the Condition matches aws:SourceAccount with StringLike "*"', async () => {
+      const policy = anyone({ StringLike: { "aws:SourceAccount": "*" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (StringLike aws:SourceAccount "*"): ${FIX}`,
+      ]);
+    });
+    it("fails when an ARN condition leaves the account a wildcard", async () => {
+      const policy = anyone({ ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:*:log-group:*" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (ArnLike aws:SourceArn "arn:aws:logs:us-east-1:*:log-group:*"): ${FIX}`,
+      ]);
+    });
+    it("fails when the operator is ...IfExists, which holds when the key is absent (a direct call has no aws:SourceAccount)", async () => {
+      const policy = anyone({ StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (StringEqualsIfExists aws:SourceAccount "123456789012"): ${FIX}`,
+      ]);
+    });
+    it("fails when the operator is negated, which admits every other caller", async () => {
+      const policy = anyone({ StringNotEquals: { "aws:PrincipalAccount": "111122223333" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (StringNotEquals aws:PrincipalAccount "111122223333"): ${FIX}`,
+      ]);
+    });
+    it("fails when kms:ViaService is the only condition: any account's principals reach the key through the service", async () => {
+      const policy = anyone({ StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } });
+      assert.deepEqual(await violations(kmsKeys, key({ enableKeyRotation: true, policy })), [
+        `key: policy statement Anyone allows Principal * under a Condition that names no caller (StringEquals kms:ViaService "ec2.us-east-1.amazonaws.com"): ${FIX}`,
+      ]);
     });
     it("stays quiet on an asymmetric key, which cannot rotate", async () => {
       assert.deepEqual(await violations(kmsKeys, key({ keyUsage: "SIGN_VERIFY", customerMasterKeySpec: "ECC_NIST_P256" })), []);

@@ -18,7 +18,10 @@ import {
   noSecretsInUserData,
   ssmManagedInstance,
   subnetNoAutoPublicIp,
+  naclAdminPorts,
+  vpcEc2Endpoint,
   vpcFlowLogs,
+  vpcSsmEndpoint,
   worldIngressOnlyWeb,
 } from "../src";
 import { violations } from "./support";
@@ -94,10 +97,10 @@ const SAFE_USER_DATA = [
 ].join("\n");
 
 describe("EC2 policies", () => {
-  it("lists the policies of rows 12-24 in row order, row 17 split in two (outputs hold only a hash of userData)", () => {
+  it("lists the policies of rows 12-24 and 49-51 in row order, row 17 split in two (outputs hold only a hash of userData)", () => {
     assert.deepEqual(
       EC2_POLICIES.map((p) => p.baseline.row),
-      [12, 13, 14, 15, 16, 17, 17, 18, 19, 20, 21, 22, 23, 24],
+      [12, 13, 14, 15, 16, 17, 17, 18, 19, 20, 21, 22, 23, 24, 49, 50, 51],
     );
     assert.ok(EC2_POLICIES.every((p) => p.name.startsWith("ec2-")));
   });
@@ -229,6 +232,141 @@ describe("EC2 policies", () => {
       });
       assert.deepEqual(found, [
         "asg: subnet public maps public IPs on launch, and launch template legacy-web is not in this stack, so its opt-out cannot be checked",
+      ]);
+    });
+    const OUTSIDE = "subnet-0f1e2d3c4b5a69788";
+    it("stays quiet on instances and templates whose subnet is unknown when they opt out of a public IP", async () => {
+      const found = await violations(noPublicIp, () => {
+        instance("default-vpc", { associatePublicIpAddress: false });
+        instance("outside", { subnetId: OUTSIDE, associatePublicIpAddress: false });
+        template("lt");
+        template("lt-outside", { networkInterfaces: [{ deviceIndex: 0, subnetId: OUTSIDE, associatePublicIpAddress: "false" }] });
+        new aws.autoscaling.Group("asg", {
+          minSize: 2,
+          maxSize: 4,
+          vpcZoneIdentifiers: [OUTSIDE],
+          launchTemplate: { id: template("lt-asg").id },
+        });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("stays quiet on an instance that takes a private subnet and the opt-out from its launch template, and on one on an existing interface", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const lt = template("lt", { networkInterfaces: [{ deviceIndex: 0, subnetId: subnet.id, associatePublicIpAddress: "false" }] });
+        new aws.ec2.Instance("vm", { launchTemplate: { id: lt.id } });
+        const eni = new aws.ec2.NetworkInterface("eni", { subnetId: OUTSIDE });
+        instance("on-eni", { networkInterfaces: [{ deviceIndex: 0, networkInterfaceId: eni.id }] });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an instance has no subnet (the default VPC maps public IPs) and does not opt out", async () => {
+      assert.deepEqual(await violations(noPublicIp, () => instance("vm")), [
+        "vm: subnetId is unset, so the instance launches into the default VPC, whose subnets map public IPs on launch, and associatePublicIpAddress is not set to false; set subnetId to a private subnet of this stack, or associatePublicIpAddress to false",
+      ]);
+    });
+    it("fails when an instance's subnet is not in this stack and it does not opt out", async () => {
+      assert.deepEqual(await violations(noPublicIp, () => instance("vm", { subnetId: OUTSIDE })), [
+        `vm: subnet ${OUTSIDE} is not in this stack, so it may map public IPs on launch, and associatePublicIpAddress is not set to false; set it to false, or use a subnet of this stack`,
+      ]);
+    });
+    it("fails when a launch template nothing in the stack launches names no subnet and does not opt out", async () => {
+      assert.deepEqual(await violations(noPublicIp, () => template("lt", { networkInterfaces: undefined })), [
+        'lt: networkInterfaces[0] names no subnet and no Auto Scaling group or instance of this stack launches this template, so its instances may land in a subnet that maps public IPs on launch; set networkInterfaces[0].associatePublicIpAddress to "false"',
+      ]);
+    });
+    it("fails when a launch template's interface names a subnet outside the stack and does not opt out", async () => {
+      const found = await violations(noPublicIp, () => template("lt", { networkInterfaces: [{ deviceIndex: 0, subnetId: OUTSIDE }] }));
+      assert.deepEqual(found, [
+        `lt: networkInterfaces[0].subnetId ${OUTSIDE} is not in this stack, so it may map public IPs on launch; set networkInterfaces[0].associatePublicIpAddress to "false"`,
+      ]);
+    });
+    it("fails when a launch template's interface names a subnet that maps public IPs and does not opt out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc } = network();
+        template("lt", { networkInterfaces: [{ deviceIndex: 0, subnetId: publicSubnet(vpc).id }] });
+      });
+      assert.deepEqual(found, [
+        'lt: networkInterfaces[0].subnetId public maps public IPs on launch; set networkInterfaces[0].associatePublicIpAddress to "false"',
+      ]);
+    });
+    it("fails when an Auto Scaling group's subnet is not in this stack and its launch template does not opt out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        autoScalingGroup("asg", template("lt", { networkInterfaces: undefined }), [subnet.id, OUTSIDE]);
+      });
+      assert.deepEqual(found, [
+        `asg: subnet ${OUTSIDE} is not in this stack, so it may map public IPs on launch, and launch template lt does not set networkInterfaces[0].associatePublicIpAddress to "false"`,
+      ]);
+    });
+    it("fails when an Auto Scaling group has no vpcZoneIdentifiers (the default VPC) and its launch template does not opt out", async () => {
+      const found = await violations(noPublicIp, () => {
+        const lt = template("lt", { networkInterfaces: undefined });
+        new aws.autoscaling.Group("asg", {
+          minSize: 2,
+          maxSize: 4,
+          availabilityZones: ["us-east-1a", "us-east-1b"],
+          launchTemplate: { id: lt.id },
+        });
+      });
+      assert.deepEqual(found, [
+        'asg: vpcZoneIdentifiers is unset, so instances launch into the default VPC, whose subnets map public IPs on launch, and launch template lt does not set networkInterfaces[0].associatePublicIpAddress to "false"',
+      ]);
+    });
+    const EIP_FIX =
+      "which gives the instance a public IPv4 address; release it, and reach the instance through the load balancer or Session Manager";
+    it("stays quiet on a NAT gateway's Elastic IP and on an address associated with nothing", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { vpc } = network();
+        const eip = new aws.ec2.Eip("nat", { domain: "vpc" });
+        new aws.ec2.NatGateway("nat", { allocationId: eip.id, subnetId: publicSubnet(vpc).id });
+        new aws.ec2.Eip("spare", { domain: "vpc" });
+      });
+      assert.deepEqual(found, []);
+    });
+    it("fails when an Elastic IP names an instance", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        new aws.ec2.Eip("vm", { domain: "vpc", instance: vm.id });
+      });
+      assert.deepEqual(found, [`vm: associated with instance vm, ${EIP_FIX}`]);
+    });
+    it("fails when an EipAssociation attaches an Elastic IP to an instance", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        const eip = new aws.ec2.Eip("address", { domain: "vpc" });
+        new aws.ec2.EipAssociation("address-vm", { allocationId: eip.id, instanceId: vm.id });
+      });
+      assert.deepEqual(found, [`address: associated with instance vm by EipAssociation address-vm, ${EIP_FIX}`]);
+    });
+    it("fails once when both the address's instance and an EipAssociation name the instance, as a deployed Eip reads back", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        const eip = new aws.ec2.Eip("address", { domain: "vpc", instance: vm.id });
+        new aws.ec2.EipAssociation("address-vm", { allocationId: eip.id, instanceId: vm.id });
+      });
+      assert.deepEqual(found, [`address: associated with instance vm by EipAssociation address-vm, ${EIP_FIX}`]);
+    });
+    it("fails when an EipAssociation attaches an Elastic IP to an instance's network interface", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        const eip = new aws.ec2.Eip("address", { domain: "vpc" });
+        new aws.ec2.EipAssociation("address-vm", { allocationId: eip.id, networkInterfaceId: vm.primaryNetworkInterfaceId });
+      });
+      assert.deepEqual(found, [`address: associated with instance vm by EipAssociation address-vm, ${EIP_FIX}`]);
+    });
+    it("fails when an EipAssociation attaches an address from outside the stack to an instance", async () => {
+      const found = await violations(noPublicIp, () => {
+        const { subnet } = network();
+        const vm = instance("vm", { subnetId: subnet.id });
+        new aws.ec2.EipAssociation("address-vm", { allocationId: "eipalloc-0123456789abcdef0", instanceId: vm.id });
+      });
+      assert.deepEqual(found, [
+        `address-vm: associates Elastic IP eipalloc-0123456789abcdef0 (not in this stack) with instance vm, ${EIP_FIX}`,
       ]);
     });
   });
@@ -824,7 +962,121 @@ describe("EC2 policies", () => {
     });
   });
 
-  describe("ec2-vpc-endpoints-without-nat (row 24)", () => {
+  describe("ec2-vpc-ssm-endpoint (row 24, EC2.57) and ec2-vpc-ec2-endpoint (row 49, EC2.10): what the controls check, per VPC", () => {
+    const vpcWith =
+      (services: string[], privateDnsEnabled = true) =>
+      () => {
+        const { vpc, subnet } = network();
+        // A NAT route does not satisfy the controls: they ask for the endpoint itself.
+        new aws.ec2.RouteTable("private", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0a1b2c3d4e5f60718" }] });
+        for (const service of services)
+          new aws.ec2.VpcEndpoint(service, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${REGION}.${service}`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled,
+            subnetIds: [subnet.id],
+          });
+      };
+    it("fails when a VPC with a NAT route has no ssm interface endpoint", async () => {
+      assert.deepEqual(await violations(vpcSsmEndpoint, vpcWith(["ssmmessages", "ec2messages"])), [
+        "vpc: no interface endpoint for ssm: Session Manager (with ssmmessages and ec2messages) should reach Systems Manager inside the VPC, not through the NAT gateways",
+      ]);
+    });
+    it("fails when the ssm endpoint has private DNS off", async () => {
+      assert.deepEqual(await violations(vpcSsmEndpoint, vpcWith(["ssm"], false)), [
+        "ssm: the ssm endpoint has private DNS off: clients keep resolving the public endpoint",
+      ]);
+    });
+    it("passes a VPC with the ssm endpoint, private DNS on", async () => {
+      assert.deepEqual(await violations(vpcSsmEndpoint, vpcWith(["ssm", "ssmmessages", "ec2messages"])), []);
+    });
+    it("fails when a VPC has no ec2 interface endpoint, and passes with one", async () => {
+      assert.deepEqual(await violations(vpcEc2Endpoint, vpcWith(["ssm"])), [
+        "vpc: no interface endpoint for ec2: calls to the EC2 API from the VPC should stay inside it",
+      ]);
+      assert.deepEqual(await violations(vpcEc2Endpoint, vpcWith(["ec2"])), []);
+    });
+  });
+
+  describe("ec2-nacl-no-admin-ports-from-world (row 50, EC2.21)", () => {
+    const deny = (ruleNo: number, port: number, world: Record<string, string>) => ({
+      ruleNo,
+      action: "deny",
+      protocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      ...world,
+    });
+    const allowAll = (ruleNo: number, world: Record<string, string>) => ({
+      ruleNo,
+      action: "allow",
+      protocol: "-1",
+      fromPort: 0,
+      toPort: 0,
+      ...world,
+    });
+    const v4 = { cidrBlock: "0.0.0.0/0" };
+    const v6 = { ipv6CidrBlock: "::/0" };
+    const withDefault = (ingress: aws.types.input.ec2.DefaultNetworkAclIngress[]) => () => {
+      const { vpc } = network();
+      new aws.ec2.DefaultNetworkAcl("default", { defaultNetworkAclId: vpc.defaultNetworkAclId, ingress, egress: [allowAll(100, v4)] });
+    };
+    it("fails when a VPC's default network ACL is left as AWS creates it", async () => {
+      assert.deepEqual(
+        await violations(naclAdminPorts, () => {
+          network();
+        }),
+        ["vpc: the default network ACL is unmanaged: AWS creates it admitting all traffic, 22 and 3389 from anywhere included"],
+      );
+    });
+    it("fails when an allow-all entry comes before the denies", async () => {
+      assert.deepEqual(await violations(naclAdminPorts, withDefault([allowAll(5, v4), deny(10, 22, v4), deny(11, 3389, v4)])), [
+        "default: ingress rule 5 admits TCP 22 from 0.0.0.0/0",
+        "default: ingress rule 5 admits TCP 3389 from 0.0.0.0/0",
+      ]);
+    });
+    it("fails when IPv6 is allowed to 22 and 3389 though IPv4 is denied", async () => {
+      assert.deepEqual(
+        await violations(naclAdminPorts, withDefault([deny(10, 22, v4), deny(11, 3389, v4), allowAll(100, v4), allowAll(101, v6)])),
+        ["default: ingress rule 101 admits TCP 22 from ::/0", "default: ingress rule 101 admits TCP 3389 from ::/0"],
+      );
+    });
+    it("fails when a standalone NetworkAclRule admits SSH from anywhere", async () => {
+      assert.deepEqual(
+        await violations(naclAdminPorts, () => {
+          const { vpc } = network();
+          new aws.ec2.DefaultNetworkAcl("default", {
+            defaultNetworkAclId: vpc.defaultNetworkAclId,
+            ingress: [deny(10, 22, v4), deny(11, 3389, v4)],
+          });
+          const acl = new aws.ec2.NetworkAcl("db", { vpcId: vpc.id });
+          new aws.ec2.NetworkAclRule("ssh", {
+            networkAclId: acl.id,
+            ruleNumber: 100,
+            egress: false,
+            protocol: "tcp",
+            ruleAction: "allow",
+            cidrBlock: "0.0.0.0/0",
+            fromPort: 20,
+            toPort: 25,
+          });
+        }),
+        ["db: ingress rule 100 admits TCP 22 from 0.0.0.0/0"],
+      );
+    });
+    it("passes denies of 22 and 3389 from both worlds before allow-all, as the network component writes them", async () => {
+      assert.deepEqual(
+        await violations(
+          naclAdminPorts,
+          withDefault([deny(10, 22, v4), deny(11, 3389, v4), deny(20, 22, v6), deny(21, 3389, v6), allowAll(100, v4), allowAll(101, v6)]),
+        ),
+        [],
+      );
+    });
+  });
+
+  describe("ec2-vpc-endpoints-without-nat (row 51)", () => {
     const endpoints = (vpc: aws.ec2.Vpc, subnet: aws.ec2.Subnet, services: string[], vpcEndpointType = "Interface") =>
       services.map(
         (s) =>

@@ -477,4 +477,69 @@ describe("policy documents and the second batch of cross-resource rules", () => 
     };
     await twin("target-group-required-fields", program(false), program(true), /vpcId must be set for target type instance/);
   });
+
+  it("fails when a flow log's format names a field AWS does not know", async () => {
+    const program = (field: string) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const bucket = new aws.s3.Bucket("flow", {});
+      new aws.ec2.FlowLog("vpc", {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "s3",
+        logDestination: bucket.arn,
+        logFormat: `\${srcaddr} \${dstaddr} \${${field}}`,
+      });
+    };
+    await twin(
+      "flow-log-format",
+      program("pkt-source-address"),
+      program("pkt-srcaddr"),
+      /logFormat names unknown fields pkt-source-address/,
+    );
+  });
+
+  it("fails when an interface endpoint has two subnets in one zone", async () => {
+    const program = (spread: boolean) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true });
+      const subnets = ["a", spread ? "b" : "a"].map(
+        (az, i) => new aws.ec2.Subnet(`private-${i}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `us-east-1${az}` }),
+      );
+      new aws.ec2.VpcEndpoint("ssm", {
+        vpcId: vpc.id,
+        serviceName: "com.amazonaws.us-east-1.ssm",
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: subnets.map((x) => x.id),
+      });
+    };
+    await twin("vpc-endpoint-shape", program(false), program(true), /DuplicateSubnetsInSameZone/);
+  });
+
+  it("fails when a gateway endpoint is asked of a service that has none", async () => {
+    const program = (service: string) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      const table = new aws.ec2.RouteTable("private", { vpcId: vpc.id });
+      new aws.ec2.VpcEndpoint("gw", {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.us-east-1.${service}`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: [table.id],
+      });
+    };
+    await twin("vpc-endpoint-shape", program("ssm"), program("s3"), /ssm has no gateway endpoint: use vpcEndpointType "Interface"/);
+  });
+
+  it("fails when a network ACL repeats a rule number in one direction", async () => {
+    const program = (second: number) => () => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      new aws.ec2.NetworkAcl("db", {
+        vpcId: vpc.id,
+        ingress: [
+          { ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 3306, toPort: 3306, cidrBlock: "10.0.0.0/16" },
+          { ruleNo: second, action: "deny", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "0.0.0.0/0" },
+        ],
+      });
+    };
+    await twin("network-acl-entries", program(100), program(110), /ingress rule 100: NetworkAclEntryAlreadyExists/);
+  });
 });

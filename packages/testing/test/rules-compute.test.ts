@@ -489,6 +489,25 @@ describe("AWS compute rules", () => {
       assert.match(g.rejections[0].message, /^security group foreign is in another VPC than the subnets$/);
     });
 
+    it("fails when a subnet is smaller than /27, as a /24 VPC's 4-bit subnets are", async () => {
+      const program = (bits: number) => () => {
+        const vpc = new aws.ec2.Vpc("small", { cidrBlock: "10.9.0.0/24" });
+        const subnets = ["a", "b"].map(
+          (az, i) =>
+            new aws.ec2.Subnet(`small-${az}`, {
+              vpcId: vpc.id,
+              cidrBlock: `10.9.0.${i * 2 ** (32 - bits)}/${bits}`,
+              availabilityZone: `us-east-1${az}`,
+            }),
+        );
+        new aws.lb.LoadBalancer("alb", { loadBalancerType: "application", subnets: subnets.map((s) => s.id) });
+      };
+      const { rules, g } = await fired(program(28));
+      assert.deepEqual(rules, ["alb-subnets"]);
+      assert.match(g.rejections[0].message, /^InvalidSubnet: subnet small-a is a \/28; a load balancer needs a \/27 or larger/);
+      assert.deepEqual((await fired(program(27))).rules, []);
+    });
+
     it("stays quiet for two zones of one VPC, given as subnets or subnet mappings, with a group of that VPC", async () => {
       const { rules } = await fired(() => {
         const net = network();

@@ -131,6 +131,7 @@ export const FOLDED: Readonly<Record<string, string>> = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "AWS::IAM::Role ManagedPolicyArns",
   "aws:ec2/routeTableAssociation:RouteTableAssociation": "AWS::EC2::SubnetRouteTableAssociation",
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "none: CloudFormation cannot manage the default group",
+  "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "none: CloudFormation cannot manage the default network ACL",
   "aws:acm/certificateValidation:CertificateValidation": "AWS::CertificateManager::Certificate DomainValidationOptions",
   "aws:cloudwatch/eventTarget:EventTarget": "AWS::Events::Rule Targets",
   "aws:sns/topicPolicy:TopicPolicy": "AWS::SNS::TopicPolicy",

@@ -15,7 +15,14 @@ export class Moto {
 
   /** What the AWS CLI and SDK need to call it: the endpoint, a region, and any credentials. */
   env(): Record<string, string> {
-    return { AWS_ENDPOINT_URL: this.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "moto", AWS_SECRET_ACCESS_KEY: "moto" };
+    // AWS CLI v1 reads AWS_DEFAULT_REGION; the SDKs read AWS_REGION.
+    return {
+      AWS_ENDPOINT_URL: this.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "moto",
+      AWS_SECRET_ACCESS_KEY: "moto",
+    };
   }
 
   /** SDK client settings for the same. */

@@ -4,7 +4,7 @@
  * `LogEncryptionKey` creates a key that rotates yearly, an alias
  * `alias/<project>-<stack>-<name>`, and a key policy that lets only this account's CloudWatch
  * Logs (in this region) use it. The log group below takes it as `kmsKeyId` and keeps its
- * records for a year: together that is what Security Hub CloudWatch.16 asks of a log group.
+ * records for a year: Checkov CKV_AWS_158 asks for the key, Security Hub CloudWatch.16 for the year.
  *
  * Run it for real (Pulumi CLI, Node 22, AWS credentials): in a Pulumi TypeScript project that
  * depends on @web-infra/core, @pulumi/aws and @pulumi/pulumi, save this file as `log-key.ts`

@@ -6,11 +6,13 @@
  * open to the web servers only, and `Monitoring` over all of them: alarms on the load balancer,
  * on the web servers' Auto Scaling group (in-service servers, CPU; failed refreshes through
  * EventBridge) and on the primary
- * and its replica, all notifying one KMS-encrypted SNS topic with an email subscription, and a
- * CloudWatch dashboard with a row per tier. The database connection alarm is lowered to 60:
+ * and its replica, all notifying one KMS-encrypted SNS topic with an email subscription, an alarm
+ * on that topic's own failed deliveries, and a CloudWatch dashboard with a row per tier. The database connection alarm is lowered to 60:
  * the default (200) is above what a db.t4g.micro accepts (about 85).
  *
- * The subscribed address receives nothing until it clicks the link in SNS's confirmation mail.
+ * The subscribed address receives nothing until the subscription is confirmed: confirm it with
+ * `aws sns confirm-subscription … --authenticate-on-unsubscribe true` (the package README) so the
+ * unsubscribe link in every alarm mail needs AWS credentials.
  *
  * Run it for real (Pulumi CLI, Node 22, AWS credentials): in a Pulumi TypeScript project that
  * depends on @web-infra/monitoring, @web-infra/compute, @web-infra/database,

@@ -5,7 +5,9 @@
  * (9 subnets, addressed from the quarters of 10.40.0.0/16), a NAT gateway in each zone so the
  * private subnets keep their egress when a zone fails, VPC flow logs (all traffic, kept a
  * year) and an Amazon-provided IPv6 /56 with a /64 on each public subnet for a dual-stack load
- * balancer. The stack outputs are the subnet ids per tier, ordered by zone, for other stacks
+ * balancer. The database subnets get their own network ACL (the database port from the VPC only),
+ * the default ACL refuses SSH and RDP from anywhere, and an S3 gateway endpoint keeps package
+ * downloads off the NAT gateways. The stack outputs are the subnet ids per tier, ordered by zone, for other stacks
  * to read with a `StackReference`.
  *
  * Cost: three NAT gateways and their Elastic IPs are billed by the hour; use

@@ -81,6 +81,25 @@ export const INSTANCE_TYPES: Readonly<Record<string, { architecture: Architectur
   return out;
 })();
 
+/**
+ * Zones that offer only some families of their region, by zone id, for `DescribeInstanceTypeOfferings`.
+ * us-east-1's use1-az3 is its oldest zone and answers `Unsupported` for current families (Graviton,
+ * 6th generation and later); which zone name maps to it differs per account. Source: AWS re:Post,
+ * "Why do I get the 'Unsupported' error when I launch an EC2 instance in us-east-1?", and
+ * DescribeInstanceTypeOfferings with location-type availability-zone-id; read 2026-12-06. Every other
+ * zone of the catalogue offers every type of INSTANCE_TYPES.
+ */
+export const CONSTRAINED_ZONES: Readonly<Record<string, readonly string[]>> = {
+  "use1-az3": ["t3", "t3a", "m5"],
+};
+
+/** Whether a zone offers an instance type, per CONSTRAINED_ZONES; false for a type the catalogue lacks. */
+export function zoneOffers(region: string, zone: string, instanceType: string): boolean {
+  if (INSTANCE_TYPES[instanceType] === undefined) return false;
+  const families = CONSTRAINED_ZONES[zoneIdOf(region, zone)];
+  return families === undefined || families.includes(instanceType.split(".")[0] as string);
+}
+
 export function architectureOfInstanceType(instanceType: string): Architecture | undefined {
   return INSTANCE_TYPES[instanceType]?.architecture;
 }

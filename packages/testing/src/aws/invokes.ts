@@ -1,5 +1,5 @@
 import { AmiRecord } from "./catalog";
-import { zoneIdOf } from "./catalog";
+import { INSTANCE_TYPES, zoneIdOf, zoneOffers } from "./catalog";
 import { AwsWorld, ELB_LOG_ACCOUNTS } from "./world";
 
 type Invoke = (inputs: Record<string, unknown>, world: AwsWorld) => Record<string, unknown>;
@@ -85,6 +85,31 @@ export const INVOKES: Readonly<Record<string, Invoke>> = {
       zoneIds: names.map((z) => zoneIdOf(w.region, z)),
       groupNames: names.map(() => w.region),
       state: inputs["state"],
+    };
+  },
+  // Parallel lists, one entry per (type, location) offered, as DescribeInstanceTypeOfferings pages them.
+  "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs, w) => {
+    const filters = (inputs["filters"] as { name: string; values: string[] }[] | undefined) ?? [];
+    const wanted = (name: string) => filters.find((f) => f.name === name)?.values;
+    const types = wanted("instance-type") ?? Object.keys(INSTANCE_TYPES);
+    const locationType = String(inputs["locationType"] ?? "region");
+    const places =
+      locationType === "region"
+        ? [{ zone: undefined, location: w.region }]
+        : w.zones.map((zone) => ({ zone, location: locationType === "availability-zone-id" ? zoneIdOf(w.region, zone) : zone }));
+    const locations = wanted("location");
+    const found = places
+      .filter((p) => locations === undefined || locations.includes(p.location))
+      .flatMap((p) =>
+        types
+          .filter((t) => (p.zone === undefined ? INSTANCE_TYPES[t] !== undefined : zoneOffers(w.region, p.zone, t)))
+          .map((t) => ({ t, location: p.location })),
+      );
+    return {
+      id: w.region,
+      instanceTypes: found.map((f) => f.t),
+      locations: found.map((f) => f.location),
+      locationTypes: found.map(() => locationType),
     };
   },
   "aws:index/getRegion:getRegion": (_i, w) => ({

@@ -141,7 +141,7 @@ export const listenerPortUnique: AwsRule = {
 
 export const albSubnets: AwsRule = resourceRule(
   "alb-subnets",
-  "An Application Load Balancer needs subnets in at least 2 AZs, all in one VPC, and security groups of that VPC",
+  "An Application Load Balancer needs subnets in at least 2 AZs, all in one VPC, each a /27 or larger (8 free addresses), and security groups of that VPC (ELB CreateLoadBalancer: InvalidSubnet, ValidationError)",
   LB,
   (lb, graph) => {
     if ((lb.inputs["loadBalancerType"] ?? "application") !== "application") return undefined;
@@ -158,6 +158,13 @@ export const albSubnets: AwsRule = resourceRule(
     const azs = new Set(subnets.map((s) => s.state["availabilityZone"]));
     if (azs.size < 2)
       out.push(`At least two subnets in two different Availability Zones must be specified; got ${azs.size} AZ (${[...azs].join(", ")})`);
+    for (const s of subnets) {
+      const bits = /\/(\d+)$/.exec(String(s.inputs["cidrBlock"] ?? ""))?.[1];
+      if (bits !== undefined && Number(bits) > 27)
+        out.push(
+          `InvalidSubnet: subnet ${s.name} is a /${bits}; a load balancer needs a /27 or larger with at least 8 free IP addresses in each subnet: give the public subnets a larger block`,
+        );
+    }
     const vpcs = new Set(subnets.map((s) => s.inputs["vpcId"]));
     if (vpcs.size > 1) out.push(`subnets belong to ${vpcs.size} different VPCs; an ALB lives in one VPC`);
     const [vpc] = vpcs;

@@ -367,6 +367,73 @@ export const flowLogDestination: AwsRule = resourceRule(
   },
 );
 
+/** The fields a flow log record may hold, versions 2 to 8 (VPC User Guide, "Flow log records", available fields). */
+const FLOW_LOG_FIELDS = new Set([
+  "version",
+  "account-id",
+  "interface-id",
+  "srcaddr",
+  "dstaddr",
+  "srcport",
+  "dstport",
+  "protocol",
+  "packets",
+  "bytes",
+  "start",
+  "end",
+  "action",
+  "log-status",
+  "vpc-id",
+  "subnet-id",
+  "instance-id",
+  "tcp-flags",
+  "type",
+  "pkt-srcaddr",
+  "pkt-dstaddr",
+  "region",
+  "az-id",
+  "sublocation-type",
+  "sublocation-id",
+  "pkt-src-aws-service",
+  "pkt-dst-aws-service",
+  "flow-direction",
+  "traffic-path",
+  "ecs-cluster-arn",
+  "ecs-cluster-name",
+  "ecs-container-instance-arn",
+  "ecs-container-instance-id",
+  "ecs-container-id",
+  "ecs-second-container-id",
+  "ecs-service-name",
+  "ecs-task-definition-arn",
+  "ecs-task-arn",
+  "ecs-task-id",
+  "reject-reason",
+]);
+
+export const flowLogFormat: AwsRule = resourceRule(
+  "flow-log-format",
+  "A custom flow log format is space-separated ${field} names AWS knows (EC2 CreateFlowLogs LogFormat: InvalidParameter, Unknown fields)",
+  ["aws:ec2/flowLog:FlowLog"],
+  (f) => {
+    const format = f.inputs["logFormat"];
+    if (typeof format !== "string" || format === "") return undefined;
+    const tokens = format.split(/\s+/).filter((t) => t !== "");
+    const malformed = tokens.filter((t) => !/^\$\{[a-z0-9-]+\}$/.test(t));
+    const unknown = tokens
+      .map((t) => /^\$\{([a-z0-9-]+)\}$/.exec(t)?.[1])
+      .filter((n): n is string => n !== undefined && !FLOW_LOG_FIELDS.has(n));
+    return [
+      malformed.length
+        ? `logFormat has ${malformed.map((t) => JSON.stringify(t)).join(", ")}: write each field as \${name}, separated by spaces`
+        : undefined,
+      unknown.length
+        ? `logFormat names unknown fields ${unknown.join(", ")}: use the fields of the VPC User Guide's flow log record list`
+        : undefined,
+    ];
+  },
+);
+
 export const logGroupKmsKey: AwsRule = resourceRule(
   "log-group-kms-key",
   "A log group's KMS key lets the region's CloudWatch Logs service encrypt with it, for this log group's ARN (CloudWatch Logs CreateLogGroup: AccessDeniedException, the specified KMS key is not allowed to be used)",
@@ -509,7 +576,81 @@ export const targetGroupRequired: AwsRule = resourceRule(
   },
 );
 
+/** Services with a gateway endpoint; every other service takes an interface endpoint (VPC PrivateLink guide, "Gateway endpoints"). */
+const GATEWAY_SERVICES = ["s3", "dynamodb"];
+
+export const vpcEndpointShape: AwsRule = resourceRule(
+  "vpc-endpoint-shape",
+  "A gateway endpoint (S3, DynamoDB) takes route tables, an interface endpoint subnets (one per zone) and security groups; the service is of the VPC's region; private DNS needs the VPC's DNS support and hostnames (EC2 CreateVpcEndpoint: InvalidParameter, DuplicateSubnetsInSameZone, InvalidServiceName)",
+  ["aws:ec2/vpcEndpoint:VpcEndpoint"],
+  (e, graph) => {
+    const type = String(e.inputs["vpcEndpointType"] ?? "Gateway");
+    const [, region, service] = /^com\.amazonaws\.([a-z0-9-]+)\.(.+)$/.exec(String(e.inputs["serviceName"])) ?? [];
+    const out: (string | undefined)[] = [];
+    if (region !== undefined && region !== regionOf(e, graph))
+      out.push(`serviceName ${String(e.inputs["serviceName"])} is a service of ${region}; the VPC is in ${regionOf(e, graph)}`);
+    if (type === "Gateway") {
+      if (service !== undefined && !GATEWAY_SERVICES.includes(service))
+        out.push(`${service} has no gateway endpoint: use vpcEndpointType "Interface"`);
+      if (list(e.inputs["subnetIds"]).length || list(e.inputs["securityGroupIds"]).length)
+        out.push("a gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds");
+    }
+    if (type === "Interface") {
+      if (list(e.inputs["routeTableIds"]).length) out.push("an interface endpoint takes subnetIds, not routeTableIds");
+      const zones = list(e.inputs["subnetIds"])
+        .map((id) => graph.byId(id)?.state["availabilityZone"])
+        .filter((z) => z !== undefined);
+      if (new Set(zones).size < zones.length)
+        out.push("DuplicateSubnetsInSameZone: give the endpoint at most one subnet per availability zone");
+      const vpc = graph.byId(e.inputs["vpcId"]);
+      if (
+        e.inputs["privateDnsEnabled"] === true &&
+        vpc &&
+        (vpc.inputs["enableDnsSupport"] === false || vpc.inputs["enableDnsHostnames"] !== true)
+      )
+        out.push(`privateDnsEnabled needs VPC ${vpc.name} to have enableDnsSupport and enableDnsHostnames true`);
+    }
+    return out;
+  },
+);
+
+type AclEntry = Record<string, unknown>;
+
+export const networkAclEntries: AwsRule = resourceRule(
+  "network-acl-entries",
+  "A network ACL entry has a rule number 1-32766 unique in its direction, allow or deny, one of cidrBlock and ipv6CidrBlock, and ports 0-65535 from low to high for TCP and UDP (EC2 CreateNetworkAclEntry: NetworkAclEntryAlreadyExists, InvalidParameterValue)",
+  ["aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"],
+  (acl) =>
+    (["ingress", "egress"] as const).flatMap((direction) => {
+      const entries = list(acl.inputs[direction]).map((x) => bag(x) as AclEntry);
+      const numbers = entries.map((x) => num(x["ruleNo"]));
+      return entries.flatMap((x, i) => {
+        const n = numbers[i];
+        const at = `${direction} rule ${String(n)}`;
+        const protocol = String(x["protocol"]);
+        const from = num(x["fromPort"]);
+        const to = num(x["toPort"]);
+        return [
+          n === undefined || !Number.isInteger(n) || n < 1 || n > 32766 ? `${at}: ruleNo must be 1-32766` : undefined,
+          numbers.indexOf(n) !== i ? `${at}: NetworkAclEntryAlreadyExists, rule numbers are unique per direction` : undefined,
+          x["action"] !== "allow" && x["action"] !== "deny"
+            ? `${at}: action must be allow or deny, got ${JSON.stringify(x["action"])}`
+            : undefined,
+          (x["cidrBlock"] === undefined) === (x["ipv6CidrBlock"] === undefined)
+            ? `${at}: give exactly one of cidrBlock and ipv6CidrBlock`
+            : undefined,
+          ["tcp", "udp", "6", "17"].includes(protocol) && (from === undefined || to === undefined || from < 0 || to > 65535 || from > to)
+            ? `${at}: ${protocol} needs fromPort ≤ toPort within 0-65535, got ${String(from)}-${String(to)}`
+            : undefined,
+        ];
+      });
+    }),
+);
+
 export const PAIR_RULES: readonly AwsRule[] = [
+  vpcEndpointShape,
+  networkAclEntries,
+  flowLogFormat,
   route53RecordUnique,
   snsFifoName,
   rdsFinalSnapshot,
