@@ -568,6 +568,44 @@ async function renderPolicies(): Promise<string> {
   return `${POLICIES_BEGIN}\n\n${policies.length} rules, generated from \`policies\` by \`npm run docs\`.\n\n${formatted}\n${POLICIES_END}`;
 }
 
+export const WORKFLOW_BEGIN = "<!-- BEGIN GENERATED: workflow-settings -->";
+export const WORKFLOW_END = "<!-- END GENERATED: workflow-settings -->";
+
+/** What each GitHub variable and secret the workflows read holds, and where it is set. */
+export const WORKFLOW_SETTINGS: Readonly<Record<string, string>> = {
+  "vars.AWS_REGION": "repository variable: the region of every stack's AWS calls",
+  "vars.PULUMI_BACKEND_URL":
+    "repository variable: the Pulumi state backend's login URL, `s3://<stateBucket>?region=<region>&awssdk=v2` (the bootstrap's `loginCommand`)",
+  "vars.AWS_PREVIEW_ROLE_ARN": "repository variable: the bootstrap's preview role (`previewRoleArn`), read-only",
+  "vars.AWS_DRIFT_ROLE_ARN": "repository variable: the bootstrap's drift role (`driftRoleArn`), read-only",
+  "vars.AWS_DEPLOY_ROLE_ARN":
+    "environment variable, one per GitHub environment (dev, staging, prod): the bootstrap's `deployRoleArns.<env>`",
+  "secrets.NPM_TOKEN": "repository secret: an npm automation token of the account that owns the `@web-infra` scope",
+  "secrets.GITHUB_TOKEN": "given by GitHub to every run: nothing to set",
+};
+
+/** The workflow settings table: every `vars.*` and `secrets.*` each workflow reads, from the files. */
+async function renderWorkflowSettings(): Promise<string> {
+  const dir = join(ROOT, ".github/workflows");
+  const readers = new Map<string, string[]>();
+  for (const file of readdirSync(dir).sort()) {
+    for (const [name] of readFileSync(join(dir, file), "utf8").matchAll(/\b(?:vars|secrets)\.[A-Z0-9_]+/g)) {
+      const list = readers.get(name) ?? [];
+      if (!list.includes(file)) readers.set(name, [...list, file]);
+    }
+  }
+  const missing = [...readers.keys()].filter((name) => WORKFLOW_SETTINGS[name] === undefined);
+  if (missing.length) throw new Error(`describe ${missing.join(", ")} in WORKFLOW_SETTINGS (scripts/docs.ts)`);
+  const rows = [...readers]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, files]) => `| \`${name}\` | ${files.map((f) => `\`${f}\``).join(", ")} | ${mdCell(WORKFLOW_SETTINGS[name] as string)} |`);
+  const table = await prettier.format(["| setting | read by | what to set |", "| --- | --- | --- |", ...rows].join("\n"), {
+    parser: "markdown",
+    printWidth: 100,
+  });
+  return `${WORKFLOW_BEGIN}\n\nWhat the workflows read from GitHub, generated from the workflow files by \`npm run docs\`:\n\n${table}\n${WORKFLOW_END}`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const check = argv.includes("--check");
   const stale: string[] = [];
@@ -584,6 +622,21 @@ async function main(argv: readonly string[]): Promise<number> {
       else {
         writeFileSync(rulesReadme, next);
         console.log(`wrote ${relative(ROOT, rulesReadme)}`);
+      }
+    }
+  }
+  {
+    const path = join(ROOT, "README.md");
+    const readme = readFileSync(path, "utf8");
+    const begin = readme.indexOf(WORKFLOW_BEGIN);
+    const end = readme.indexOf(WORKFLOW_END);
+    if (begin === -1 || end < begin) throw new Error(`README.md must hold one ${WORKFLOW_BEGIN} … ${WORKFLOW_END} block`);
+    const next = readme.slice(0, begin) + (await renderWorkflowSettings()) + readme.slice(end + WORKFLOW_END.length);
+    if (next !== readme) {
+      if (check) stale.push(relative(ROOT, path));
+      else {
+        writeFileSync(path, next);
+        console.log(`wrote ${relative(ROOT, path)}`);
       }
     }
   }

@@ -7,8 +7,9 @@
 #   scripts/node22.sh                   # fetch it if needed and say which node runs
 #                                       # (npm ci runs this as the root postinstall)
 #
-# It also adds `--conditions=@web-infra/source` to NODE_OPTIONS, so the
-# workspace packages resolve to their TypeScript sources (no build step).
+# A command it runs also gets `--conditions=@web-infra/source` in NODE_OPTIONS, so the
+# workspace packages resolve to their TypeScript sources (no build step); a shell that
+# sources it gets only PATH.
 #
 # The binary is cached in ${WEB_INFRA_NODE_CACHE:-~/.cache/web-infra}; npm pack
 # checks the tarball against the registry's integrity hash.
@@ -39,18 +40,20 @@ if [ "${_have%%.*}" -lt "$_major" ]; then
   export PATH="$_dir/bin:$PATH"
 fi
 
-# The workspace packages export their TypeScript sources under this condition; published
-# consumers resolve dist/ instead (see each package.json "exports").
-case " ${NODE_OPTIONS:-} " in
-  *" --conditions=@web-infra/source "*) ;;
-  *) export NODE_OPTIONS="--conditions=@web-infra/source${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
-esac
-
-# Sourced: leave PATH set for the caller's shell. Executed: run the command.
+# Sourced: leave PATH set for the caller's shell, and nothing else. The source condition below
+# must not reach a shell that may also run programs built on the published packages (whose
+# tarballs carry no src/); `pulumi up` here gets it from Pulumi.yaml's nodeargs.
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
   set +euo pipefail
   return 0
 fi
+
+# Executed: this repository's own command, whose workspace packages export their TypeScript
+# sources under this condition (see each package.json "exports").
+case " ${NODE_OPTIONS:-} " in
+  *" --conditions=@web-infra/source "*) ;;
+  *) export NODE_OPTIONS="--conditions=@web-infra/source${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
+esac
 if [ $# -eq 0 ]; then
   echo "web-infra: npm scripts run on Node $(node -p process.versions.node) ($(command -v node))"
   exit 0

@@ -55,6 +55,23 @@ describe("the developer loop", () => {
     for (const name of withScripts) assert.ok(name in (pkg.allowScripts ?? {}), `${name} has an install script: approve or deny it`);
   });
 
+  it("scopes the source condition to this repository's own commands: a shell that sources node22.sh gets Node 22 and nothing else", () => {
+    const env = { ...process.env, NODE_OPTIONS: "" };
+    const sourced = spawnSync(
+      "bash",
+      ["-c", 'source scripts/node22.sh && node -p "process.versions.node + \\" \\" + (process.env.NODE_OPTIONS ?? \\"\\")"'],
+      {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+      },
+    );
+    assert.equal(sourced.status, 0, sourced.stderr);
+    assert.match(sourced.stdout.trim(), /^22\.\d+\.\d+ ?$/, "Node 22 first on PATH, NODE_OPTIONS untouched");
+    const executed = spawnSync("scripts/node22.sh", ["node", "-p", "process.env.NODE_OPTIONS"], { cwd: ROOT, env, encoding: "utf8" });
+    assert.equal(executed.stdout.trim(), "--conditions=@web-infra/source");
+  });
+
   it("fetches Node 22 during npm ci, so the first test run does not", () => {
     assert.equal(pkg.scripts["postinstall"], "scripts/node22.sh");
     const npmrc = readFileSync(join(ROOT, ".npmrc"), "utf8");

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { PREREQUISITES } from "./system/support/prerequisites";
+import { diffRuns, RunResult } from "@web-infra/testing";
+import { runWeb, stackGraph } from "./support";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -18,9 +20,10 @@ const PINNED = {
   setupNode: "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
   awsCredentials: "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a",
   pulumi: "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58",
+  changesets: "changesets/action@8488615a623b1b9c987934bb89eae8af6a946ac1",
 } as const;
 const WORKFLOW_DIR = join(ROOT, ".github/workflows");
-const FILES = ["pull-request.yml", "deploy.yml", "drift.yml"] as const;
+const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "release.yml"] as const;
 type File = (typeof FILES)[number];
 
 // Plain ESM so it runs before `npm ci`; Node 22 loads it with require() (this file is compiled to CommonJS).
@@ -155,6 +158,75 @@ describe("CI workflows (.github/workflows)", () => {
       assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
     });
   }
+
+  it("checks every workflow file there is", () => {
+    assert.deepEqual(readdirSync(WORKFLOW_DIR).sort(), [...FILES].sort());
+  });
+
+  describe("release.yml: Changesets versions, then publishes the packed tarballs to npm with provenance", () => {
+    const release = workflows["release.yml"];
+    it("runs on main only, with the permissions a release needs and no more", () => {
+      assert.deepEqual(release.on, { push: { branches: ["main"] } });
+      assert.deepEqual(release.permissions, { contents: "read" });
+      assert.deepEqual(job(release, "release").permissions, { contents: "write", "pull-requests": "write", "id-token": "write" });
+      assert.deepEqual(job(release, "release").concurrency, { group: "release", "cancel-in-progress": false });
+    });
+    it("tests before it publishes, and publishes through npm run release with provenance", () => {
+      const all = steps(job(release, "release"));
+      const test = all.findIndex((x) => x.run === "npm test");
+      const publish = all.findIndex((x) => x.uses?.startsWith("changesets/action@"));
+      assert.ok(test !== -1 && test < publish, `${test} ${publish}`);
+      assert.equal(all[publish]!.with?.["publish-script"], "npm run release");
+      assert.equal(all[publish]!.with?.["version-script"], "npm run version-packages");
+      assert.equal(all[publish]!.env?.["NPM_CONFIG_PROVENANCE"], "true");
+      assert.equal(all.find((x) => x.uses?.startsWith("actions/setup-node@"))?.with?.["registry-url"], "https://registry.npmjs.org");
+      const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+      assert.equal(pkg.scripts["release"], "scripts/node22.sh scripts/release.sh");
+    });
+
+    describe("scripts/publish-tarballs.sh", () => {
+      /** Tarballs of the given manifests, and a stand-in `npm` that knows `onRegistry` and logs every call. */
+      const publish = async (manifests: { name: string; version: string; private?: boolean }[], onRegistry: string[]) => {
+        const dir = mkdtempSync(join(tmpdir(), "publish-"));
+        const tarballs = join(dir, "tarballs");
+        mkdirSync(tarballs);
+        for (const m of manifests) {
+          const pkg = join(dir, m.name.replace(/\W/g, "-"), "package");
+          mkdirSync(pkg, { recursive: true });
+          writeFileSync(join(pkg, "package.json"), JSON.stringify(m));
+          await run("tar", ["-czf", join(tarballs, `${m.name.replace(/\W/g, "-")}.tgz`), "-C", join(pkg, ".."), "package"]);
+        }
+        const log = join(dir, "npm.log");
+        writeFileSync(
+          join(dir, "npm"),
+          `#!/usr/bin/env bash\necho "$*" >> "${log}"\nif [ "$1" = view ]; then case " ${onRegistry.join(" ")} " in *" $2 "*) echo "\${2##*@}";; esac; fi\nexit 0\n`,
+        );
+        chmodSync(join(dir, "npm"), 0o755);
+        const r = await run("bash", [join(ROOT, "scripts/publish-tarballs.sh"), tarballs], {
+          env: { ...process.env, PATH: `${dir}:${process.env["PATH"] ?? ""}` },
+        });
+        return { ...r, calls: readFileSync(log, "utf8") };
+      };
+
+      it("publishes only the versions npm lacks, skips private packages, and prints the tag Changesets reads", async () => {
+        const r = await publish(
+          [
+            { name: "@web-infra/core", version: "0.1.0" },
+            { name: "@web-infra/compute", version: "0.2.0" },
+            { name: "@web-infra/secret", version: "1.0.0", private: true },
+          ],
+          ["@web-infra/core@0.1.0"],
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /@web-infra\/core@0\.1\.0 is already on the registry/);
+        assert.match(r.stdout, /^🦋 {2}New tag: @web-infra\/compute@0\.2\.0$/m);
+        assert.match(r.stdout, /@web-infra\/secret is private, not published/);
+        const published = r.calls.split("\n").filter((l) => l.startsWith("publish "));
+        assert.equal(published.length, 1);
+        assert.match(published[0]!, /^publish \S+web-infra-compute\.tgz --access public$/);
+      });
+    });
+  });
 
   describe("scripts/check-subscriptions.sh: the deploy job fails while an alarm subscription is pending", () => {
     /** A stand-in `aws`: list-subscriptions-by-topic prints `list`, get-subscription-attributes prints `authenticated`. */
@@ -353,7 +425,7 @@ describe("CI workflows (.github/workflows)", () => {
       assert.deepEqual(j.strategy?.matrix, MATRIX, `${f} ${id}`);
       assert.ok([j.needs ?? []].flat().includes("stacks"), `${f} ${id} needs stacks`);
     }
-    for (const f of FILES) {
+    for (const f of FILES.filter((x) => x !== "release.yml")) {
       const stacks = job(workflows[f], "stacks");
       assert.deepEqual(stacks.outputs, { matrix: "${{ steps.list.outputs.matrix }}" }, f);
       const list = stepRunning(stacks, "node scripts/list-stacks.mjs");
@@ -378,6 +450,8 @@ describe("CI workflows (.github/workflows)", () => {
       "pull-request.yml": ["id-token", "pull-requests"],
       "deploy.yml": ["id-token"],
       "drift.yml": ["id-token"],
+      // The Version Packages commit and pull request, release tags, and npm provenance.
+      "release.yml": ["contents", "pull-requests", "id-token"],
     };
     for (const f of FILES) {
       const wf = workflows[f];
@@ -407,7 +481,7 @@ describe("CI workflows (.github/workflows)", () => {
         .map((line, i) => [`${f}:${i + 1}`, line] as const)
         .filter(([, line]) => /^\s*(-\s+)?uses:/.test(line)),
     );
-    assert.equal(lines.length, 21);
+    assert.equal(lines.length, 24);
     for (const [where, line] of lines) {
       assert.match(line, PINNED_USES, where);
       assert.ok(
@@ -571,7 +645,8 @@ describe("CI workflows (.github/workflows)", () => {
   });
 
   it("reports drift in the summary from the environment, never from the script text, and fails the job", async () => {
-    const report = steps(job(drift, "drift")).find((s) => s.if === "steps.preview.outcome == 'failure'");
+    const report = steps(job(drift, "drift")).find((s) => s.name === "report drift");
+    assert.equal(report?.if, "steps.preview.outcome == 'failure' && steps.sort.outputs.drift != 'false'");
     assert.ok(report?.run, "a report step runs when the preview fails");
     assert.deepEqual(report.env, { STACK: "${{ matrix.stack }}", PREVIEW_OUTPUT: "${{ steps.preview.outputs.output }}" });
     const dir = mkdtempSync(join(tmpdir(), "drift-report-"));
@@ -588,6 +663,83 @@ describe("CI workflows (.github/workflows)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("drift: pending RDS modifications (applyImmediately off) are reported apart from drift", () => {
+    type Preview = { steps: { op: string; urn: string; diffReasons?: string[]; oldState?: { outputs: Record<string, unknown> } }[] };
+    const { classify, report: render } = createRequire(__filename)("../scripts/drift-report.mjs") as {
+      classify: (p: Preview, r: unknown) => { pending: { identifier: string; values: string[] }[]; drift: { name: string }[] };
+      report: (stack: string, r: unknown) => string;
+    };
+    /** What `pulumi preview --refresh --json` would list for the code of `after` against resources as `before` left them. */
+    const preview = (before: RunResult, after: RunResult): Preview => ({
+      steps: diffRuns(before, after).map((c) => ({
+        op: c.change,
+        urn: c.urn,
+        diffReasons: [...c.changed],
+        oldState: { outputs: before.byUrn(c.urn)?.state ?? {} },
+      })),
+    });
+    const rdsOf = (g: RunResult, pending: Record<string, unknown>) => ({
+      DBInstances: g.ofType("aws:rds/instance:Instance").map((d) => ({
+        DBInstanceIdentifier: d.state["identifier"],
+        PreferredMaintenanceWindow: d.inputs["maintenanceWindow"],
+        PendingModifiedValues: pending,
+      })),
+    });
+
+    it("applies immediately in dev and waits for the window in staging and prod", async () => {
+      for (const [stack, immediately] of [
+        ["dev", true],
+        ["staging", false],
+        ["prod", false],
+      ] as const) {
+        const g = await stackGraph(stack);
+        for (const db of g.ofType("aws:rds/instance:Instance"))
+          assert.equal(db.inputs["applyImmediately"], immediately, `${stack} ${db.name}`);
+      }
+    });
+
+    it("calls a class change RDS holds as pending not drift, and names what waits and when", async () => {
+      const deployed = await stackGraph("prod");
+      const code = await runWeb({ stack: "prod", config: { dbInstanceClass: "db.m7g.xlarge", dbReplicaInstanceClass: "db.m7g.xlarge" } });
+      const result = classify(preview(deployed, code), rdsOf(deployed, { DBInstanceClass: "db.m7g.xlarge" }));
+      assert.deepEqual(result.drift, []);
+      assert.deepEqual(
+        result.pending.map((p) => p.values),
+        [["instanceClass → db.m7g.xlarge"], ["instanceClass → db.m7g.xlarge"]],
+      );
+      assert.match(render("prod", result), /^## Pending RDS modifications in prod, not drift$/m);
+      assert.match(render("prod", result), /in the window sun:04:00-sun:05:00$/m);
+    });
+
+    it("fails when the same difference has nothing pending behind it (changed in the console), or anything else differs", async () => {
+      const deployed = await stackGraph("prod");
+      const classChanged = await runWeb({
+        stack: "prod",
+        config: { dbInstanceClass: "db.m7g.xlarge", dbReplicaInstanceClass: "db.m7g.xlarge" },
+      });
+      assert.deepEqual(
+        classify(preview(deployed, classChanged), rdsOf(deployed, {})).drift.map((d) => d.name),
+        ["db-primary", "db-replica-0"],
+      );
+      const serversChanged = await runWeb({ stack: "prod", config: { instanceType: "m7g.xlarge" } });
+      const mixed = classify(preview(deployed, serversChanged), rdsOf(deployed, { DBInstanceClass: "db.m7g.xlarge" }));
+      assert.ok(
+        mixed.drift.some((d) => d.name === "web-servers"),
+        JSON.stringify(mixed.drift),
+      );
+      assert.match(render("prod", mixed), /^## Drift detected in prod$/m);
+    });
+
+    it("runs after a failed preview, and only a drift result fails the job", async () => {
+      const sort = steps(job(drift, "drift")).find((s) => s.id === "sort");
+      assert.equal(sort?.if, "steps.preview.outcome == 'failure'");
+      assert.match(sort!.run!, /pulumi preview --refresh --json --stack "\$STACK"/);
+      assert.match(sort!.run!, /aws rds describe-db-instances --output json/);
+      const notice = steps(job(drift, "drift")).find((s) => s.name === "report pending RDS modifications");
+      assert.equal(notice?.if, "steps.sort.outputs.drift == 'false'");
+    });
   });
 
   it("puts each stack's offline plan in the run summary and still fails when the plan fails", async () => {
@@ -630,7 +782,9 @@ describe("CI workflows (.github/workflows)", () => {
       const s = j.steps ?? [];
       const setup = s.filter((x) => x.uses?.startsWith("actions/setup-node@"));
       for (const x of setup) {
-        assert.deepEqual(x, { uses: PINNED.setupNode, with: { "node-version-file": ".nvmrc", cache: "npm" } }, where);
+        // The release job also points npm at the registry it publishes to.
+        const registry = where === "release.yml release" ? { "registry-url": "https://registry.npmjs.org" } : {};
+        assert.deepEqual(x, { uses: PINNED.setupNode, with: { "node-version-file": ".nvmrc", cache: "npm", ...registry } }, where);
       }
       count += setup.length;
       const firstNpm = s.findIndex((x) => /^npm /m.test(x.run ?? ""));
@@ -639,7 +793,7 @@ describe("CI workflows (.github/workflows)", () => {
         assert.ok(s.indexOf(setup[0]!) < firstNpm, where);
       }
     }
-    assert.equal(count, 6);
+    assert.equal(count, 7);
   });
 
   it("runs npm ci, lint, typecheck and the tests on every PR, with no system package", () => {

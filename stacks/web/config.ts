@@ -1,4 +1,4 @@
-import { architectureOf, FAMILY_ARCHITECTURE } from "@web-infra/compute";
+import { APP_PORTS, architectureOf, FAMILY_ARCHITECTURE } from "@web-infra/compute";
 import { POLICY_ARN, Problems } from "@web-infra/core";
 import { ENGINE_VERSIONS, isKnownInstanceClass, MONITORING_INTERVALS } from "@web-infra/database";
 import { DEFAULT_THRESHOLDS, Thresholds } from "@web-infra/monitoring";
@@ -61,6 +61,7 @@ export interface Settings {
   readonly dbReplicaMultiAz: boolean;
   readonly dbReplicaCount: number;
   readonly dbBackupRetentionDays: number;
+  readonly dbApplyImmediately: boolean;
   readonly dbDeletionProtection: boolean;
   readonly dbSkipFinalSnapshot: boolean;
   readonly dbMonitoringInterval: number;
@@ -113,6 +114,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbReplicaMultiAz: false,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 1,
+    dbApplyImmediately: true,
     dbDeletionProtection: false,
     dbSkipFinalSnapshot: true,
     dbMonitoringInterval: 0,
@@ -153,6 +155,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbReplicaMultiAz: false,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 7,
+    dbApplyImmediately: false,
     dbDeletionProtection: true,
     dbSkipFinalSnapshot: false,
     dbMonitoringInterval: 60,
@@ -193,6 +196,7 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
     dbReplicaMultiAz: true,
     dbReplicaCount: 1,
     dbBackupRetentionDays: 14,
+    dbApplyImmediately: false,
     dbDeletionProtection: true,
     dbSkipFinalSnapshot: false,
     dbMonitoringInterval: 15,
@@ -326,14 +330,14 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     doc: "Requests per server per minute the scaling policy holds the group at (ALB RequestCountPerTarget).",
   },
   appPort: {
-    schema: int(1024, 65535),
-    expects: "an integer from 1024 to 65535",
+    schema: int(APP_PORTS.min, APP_PORTS.max),
+    expects: `an integer from ${APP_PORTS.min} to ${APP_PORTS.max}`,
     fix: "Use an unprivileged port such as 8080.",
     doc: "Port the servers listen on behind the load balancer. Change it with previousAppPort, or the site answers 502 until every server is replaced.",
   },
   previousAppPort: {
-    schema: int(1024, 65535),
-    expects: "an integer from 1024 to 65535, the port the servers listen on today",
+    schema: int(APP_PORTS.min, APP_PORTS.max),
+    expects: `an integer from ${APP_PORTS.min} to ${APP_PORTS.max}, the port the servers listen on today`,
     fix: "Set it to the current appPort while changing appPort; remove it once the refresh has finished.",
     doc: "During an appPort change: the port that still serves. Servers take both, the listener moves in the next `pulumi up` without it (compute README).",
   },
@@ -456,6 +460,12 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
     expects: "an integer from 0 to 15",
     fix: "Replicas serve the reads; 0 is allowed only in dev.",
     doc: "Read replicas, each in another AZ than a single-AZ primary.",
+  },
+  dbApplyImmediately: {
+    schema: bool(),
+    expects: "true or false",
+    fix: "true applies database changes at once (with any restart they need); false waits for the maintenance window.",
+    doc: "Apply database changes at once instead of in the maintenance window: on in dev, off in staging and prod, where a pending change is reported by the drift job, not as drift.",
   },
   dbBackupRetentionDays: {
     schema: int(1, 35),

@@ -77,6 +77,7 @@ export async function webStack(settings?: Settings) {
     ...args.web,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnets.map((subnet) => subnet.id),
+    publicSubnetAzs: network.publicSubnets.map((subnet) => subnet.availabilityZone),
     privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
     refreshAlarmNames,
     // The boot script installs packages through the NAT: no server starts before that path exists.

@@ -1,13 +1,14 @@
 /**
- * The packed-tarball consumer test (npm run test:consumer): builds every
- * package, packs each with `npm pack`, installs the tarballs into a program
- * outside the workspace, type-checks it against the published .d.ts and runs
- * it with plain node under the published harness. It proves the shape other
- * teams get, not the workspace symlinks.
+ * The packed-tarball consumer test (npm run test:consumer): `npm run pack` builds
+ * every package in a temporary folder and packs it, the tarballs are installed
+ * into programs outside the workspace (a fixture, and the examples/consumer
+ * starter), type-checked against the published .d.ts and run with plain node
+ * under the published harness. It proves the shape other teams get, not the
+ * workspace symlinks, and that packing leaves the checkout alone.
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -32,13 +33,23 @@ describe("another team consuming the published packages", function () {
   const app = join(work, "app");
   let result: { resources: number; rejections: number; outputs: string[]; policies: number; violated: string[]; spofs: string[] };
 
+  const tarball = (p: string) => `file:${join(tarballs, readdirSync(tarballs).find((f) => f.startsWith(`web-infra-${p}-`)) as string)}`;
+  let packed: string[];
+  let statusBefore: string;
+  let statusAfter: string;
+
   before(() => {
-    run("bash", ["scripts/build.sh"], ROOT);
-    mkdirSync(tarballs, { recursive: true });
-    for (const p of PACKAGES) run("npm", ["pack", "--silent", "--pack-destination", tarballs, "--workspace", `packages/${p}`], ROOT);
+    // What a build would write: dist/ folders (ignored by git) and their newest file.
+    const builds = () =>
+      run(
+        "bash",
+        ["-c", "ls -d packages/*/dist 2>/dev/null; find packages/*/dist -type f -newer package.json 2>/dev/null | head -1 || true"],
+        ROOT,
+      );
+    statusBefore = builds();
+    packed = run("bash", ["scripts/pack.sh", tarballs], ROOT).trim().split("\n");
+    statusAfter = builds();
     cpSync(join(__dirname, "fixture"), app, { recursive: true });
-    const files = readdirSync(tarballs);
-    const tarball = (p: string) => `file:${join(tarballs, files.find((f) => f.startsWith(`web-infra-${p}-`)) as string)}`;
     writeFileSync(
       join(app, "package.json"),
       JSON.stringify(
@@ -65,14 +76,49 @@ describe("another team consuming the published packages", function () {
     result = JSON.parse(run(process.execPath, ["out/index.js"], app)) as typeof result;
   });
 
-  it("packs every package with its compiled JavaScript and declarations, not only sources", () => {
+  it("packs every package with its compiled JavaScript and declarations, and neither sources nor the source condition", () => {
+    assert.deepEqual(
+      packed.map((f) => f.replace(/^.*\//, "")),
+      PACKAGES.map((p) => `web-infra-${p}-0.1.0.tgz`),
+    );
     for (const p of PACKAGES) {
       const file = readdirSync(tarballs).find((f) => f.startsWith(`web-infra-${p}-`)) as string;
       const listing = execFileSync("tar", ["-tzf", join(tarballs, file)], { encoding: "utf8" });
       assert.match(listing, /package\/dist\/index\.js/, p);
       assert.match(listing, /package\/dist\/index\.d\.ts/, p);
       assert.match(listing, /package\/README\.md/, p);
+      assert.doesNotMatch(listing, /package\/src\//, p);
+      const manifest = execFileSync("tar", ["-xOzf", join(tarballs, file), "package/package.json"], { encoding: "utf8" });
+      assert.doesNotMatch(manifest, /@web-infra\/source/, p);
     }
+  });
+
+  it("packs without touching the checkout: no dist/ written into packages/", () => {
+    assert.equal(statusAfter, statusBefore);
+  });
+
+  it("installs the examples/consumer starter from the tarballs and passes its own offline test", () => {
+    const starter = join(work, "starter");
+    cpSync(join(ROOT, "examples/consumer"), starter, { recursive: true, filter: (f) => !/\/(node_modules|out)$/.test(f) });
+    const pkg = JSON.parse(readFileSync(join(starter, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+      for (const name of Object.keys(deps)) {
+        if (name.startsWith("@web-infra/")) deps[name] = tarball(name.slice("@web-infra/".length));
+        // The starter pins what the repository tests with.
+        else assert.equal(deps[name], version(name), name);
+      }
+    }
+    // Every component package depends on core: npm must find it among the tarballs too.
+    pkg.dependencies["@web-infra/core"] = tarball("core");
+    writeFileSync(join(starter, "package.json"), JSON.stringify(pkg, null, 2));
+    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], starter);
+    const out = run("npm", ["test"], starter);
+    assert.match(out, /# pass 2\n# fail 0/);
+    const plan = run("npm", ["run", "plan"], starter);
+    assert.match(plan, /resources; nothing AWS would refuse\./);
   });
 
   it("installs the reference app's command, which runs from dist/ and says what it needs", () => {
@@ -94,7 +140,7 @@ describe("another team consuming the published packages", function () {
     assert.ok(result.resources > 80, `resources: ${result.resources}`);
     assert.equal(result.rejections, 0);
     assert.deepEqual(result.outputs, ["dashboard", "stack", "url", "writer"]);
-    assert.equal(result.policies, 50);
+    assert.equal(result.policies, 53);
   });
 
   it("gets the components' secure defaults: beyond the documented design conflicts, only the two opt-ins a team chooses", () => {
@@ -102,6 +148,9 @@ describe("another team consuming the published packages", function () {
       // Opt-in: a customer KMS key for log groups (pass kmsKeyArn / logKmsKeyArn).
       "cloudwatch-log-group-retention-and-kms",
       // Design conflicts the baseline names: the 80→443 redirect, TLS ending at the ALB.
+      // Opt-in: interface endpoints for Session Manager and EC2 (Network endpoints.interfaceServices), billed per zone-hour.
+      "ec2-vpc-ec2-endpoint",
+      "ec2-vpc-ssm-endpoint",
       "elb-listener-uses-secure-protocol",
       "elb-target-group-encrypted-protocol",
       "elb-target-group-https-health-check",

@@ -7,6 +7,10 @@ import { unsafePageParameters } from "./userData";
  * HTTPS, one switch: either a domain in a Route 53 public zone (a DNS-validated
  * ACM certificate and an alias record are created), or an existing certificate.
  */
+
+/** The ports the servers may listen on: unprivileged ones, so never 443 or a system service's. */
+export const APP_PORTS = { min: 1024, max: 65535 } as const;
+
 export interface TlsArgs {
   /**
    * Domain served, e.g. `www.example.com`; needs `hostedZoneId`.
@@ -55,6 +59,14 @@ export interface WebTierArgs {
   readonly vpcId: pulumi.Input<string>;
   /** Public subnets for the load balancer, one per AZ, at least 2. */
   readonly publicSubnetIds: pulumi.Input<string>[];
+  /**
+   * The availability zone of each of `publicSubnetIds`, in the same order (from `Network`:
+   * `network.publicSubnets.map((s) => s.availabilityZone)`). With them the tier refuses subnets in
+   * fewer than two distinct zones before the load balancer is created, as ELB would at `pulumi up`.
+   *
+   * @default - zones unknown: ELB checks them when it creates the load balancer
+   */
+  readonly publicSubnetAzs?: pulumi.Input<string>[];
   /** Private subnets for the web servers, one per AZ: the Auto Scaling group balances its servers over them. */
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** HTTPS: a domain in a hosted zone, or an existing certificate. Exactly one. */
@@ -119,7 +131,8 @@ export interface WebTierArgs {
    */
   readonly serversDependOn?: pulumi.Input<pulumi.Resource>[];
   /**
-   * Port nginx listens on and the target group forwards to; 1–65535, not 443 (TLS ends at the load balancer).
+   * Port nginx listens on and the target group forwards to: 1024 to 65535 (`APP_PORTS`), an unprivileged
+   * port clear of the system's services; the servers speak HTTP, TLS ends at the load balancer.
    *
    * @default 8080
    */
@@ -292,18 +305,10 @@ export function resolveWebTierArgs(name: string, args: WebTierArgs, region: stri
     "Pass one private subnet per AZ, e.g. network.privateSubnets.map((s) => s.id).",
   );
   const appPort = args.appPort ?? 8080;
-  p.integer("appPort", appPort, 1, 65535, "Use e.g. 8080.");
-  p.check(appPort !== 443, "appPort", "must not be 443: TLS ends at the load balancer and servers speak HTTP", appPort, "Use 8080.");
+  p.integer("appPort", appPort, APP_PORTS.min, APP_PORTS.max, "Use an unprivileged port such as 8080.");
   const previousAppPort = args.previousAppPort;
   if (previousAppPort !== undefined) {
-    p.integer("previousAppPort", previousAppPort, 1, 65535, "Set it to the port the servers listen on today.");
-    p.check(
-      previousAppPort !== 443,
-      "previousAppPort",
-      "must not be 443: TLS ends at the load balancer and servers speak HTTP",
-      previousAppPort,
-      "Set it to the port the servers listen on today.",
-    );
+    p.integer("previousAppPort", previousAppPort, APP_PORTS.min, APP_PORTS.max, "Set it to the port the servers listen on today.");
     p.check(
       previousAppPort !== appPort,
       "previousAppPort",

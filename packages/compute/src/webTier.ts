@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Connections, withName } from "@web-infra/core";
+import { Connections, Problems, withName } from "@web-infra/core";
 import { accessLogBucket } from "./accessLogs";
 import { resolveWebTierArgs, WebTierArgs } from "./args";
 import { createServers } from "./servers";
@@ -115,7 +115,7 @@ export class WebTier extends pulumi.ComponentResource {
         loadBalancerType: "application",
         internal: false,
         ipAddressType: cfg.enableIpv6 ? "dualstack" : "ipv4",
-        subnets: args.publicSubnetIds,
+        subnets: checkedSubnets(name, args),
         securityGroups: [albSg.id],
         dropInvalidHeaderFields: true,
         desyncMitigationMode: cfg.desyncMitigationMode,
@@ -239,4 +239,34 @@ export class WebTier extends pulumi.ComponentResource {
       webSecurityGroupId: this.webSecurityGroupId,
     });
   }
+}
+
+/**
+ * The load balancer's subnets, held until their zones are known and at least two: ELB refuses
+ * subnets in one zone only when it creates the load balancer, midway through `pulumi up`. The
+ * zones are outputs (a subnet's, a zone lookup's), so the check runs once they resolve, before
+ * the load balancer registers; an error stops it from being created.
+ */
+function checkedSubnets(name: string, args: WebTierArgs): pulumi.Input<pulumi.Input<string>[]> {
+  const zones = args.publicSubnetAzs;
+  if (zones === undefined) return args.publicSubnetIds;
+  return pulumi.all([pulumi.all(args.publicSubnetIds), pulumi.all(zones)]).apply(([ids, azs]) => {
+    const p = new Problems(`web-infra:compute:WebTier "${name}"`);
+    p.check(
+      azs.length === ids.length,
+      "publicSubnetAzs",
+      `must give one zone per public subnet (${ids.length})`,
+      azs,
+      "Pass the zones in the order of publicSubnetIds.",
+    );
+    p.check(
+      new Set(azs).size >= 2,
+      "publicSubnetIds",
+      "must be in at least 2 distinct availability zones, which an Application Load Balancer requires",
+      ids.map((id, i) => `${id} (${azs[i] ?? "?"})`),
+      "Pass one public subnet from each of two or more zones, e.g. network.publicSubnets.",
+    );
+    p.throwIfAny();
+    return ids;
+  });
 }

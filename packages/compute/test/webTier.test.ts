@@ -743,6 +743,49 @@ describe("WebTier", () => {
     });
   });
 
+  describe("public subnets' zones, when the caller gives them", () => {
+    const tier = (zones: string[]) => () => {
+      const vpc = new aws.ec2.Vpc("net", { cidrBlock: "10.0.0.0/16" });
+      const subnet = (tier: string, i: number, az: string) =>
+        new aws.ec2.Subnet(`net-${tier}-${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: `10.0.${tier === "public" ? i : 64 + i}.0/24`,
+          availabilityZone: az,
+        });
+      const publicSubnets = zones.map((az, i) => subnet("public", i, az));
+      new WebTier("web", {
+        vpcId: vpc.id,
+        publicSubnetIds: publicSubnets.map((s) => s.id),
+        publicSubnetAzs: publicSubnets.map((s) => s.availabilityZone),
+        privateSubnetIds: ["us-east-1a", "us-east-1b"].map((az, i) => subnet("private", i, az).id),
+        tls: DOMAIN_TLS,
+      });
+    };
+
+    it("fails when the load balancer's subnets share one zone, before the load balancer is created", async () => {
+      const err = await runProgram(tier(["us-east-1a", "us-east-1a"]), { stack: "test", enforce: false }).catch((e: unknown) => e);
+      assert.ok(err instanceof ValidationError, String(err));
+      assert.deepEqual(
+        err.problems.map((p) => p.key),
+        ["publicSubnetIds"],
+      );
+      assert.match(
+        err.message,
+        /publicSubnetIds must be in at least 2 distinct availability zones, which an Application Load Balancer requires/,
+      );
+      assert.match(err.message, /got \["subnet-\w+ \(us-east-1a\)","subnet-\w+ \(us-east-1a\)"\]/);
+      assert.deepEqual(
+        registeredBefore(err).filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer"),
+        [],
+      );
+    });
+
+    it("creates the load balancer on subnets of two zones", async () => {
+      const g = await runProgram(tier(["us-east-1a", "us-east-1b"]), { stack: "test" });
+      assert.equal(g.ofType("aws:lb/loadBalancer:LoadBalancer").length, 1);
+    });
+  });
+
   describe("validation", () => {
     it("fails when webServerCount is below 2", async () => {
       const err = await runInvalid({ webServerCount: 1 });

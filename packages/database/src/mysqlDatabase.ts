@@ -121,6 +121,15 @@ export interface MysqlDatabaseArgs {
    */
   readonly maintenanceWindow?: string;
   /**
+   * Apply a change to the instances (class, storage, engine version, parameters that need one) at
+   * once, with the restart or failover it may take, instead of in the next maintenance window. Until
+   * the window, RDS keeps the change pending and a refresh shows it as a difference: the drift job
+   * reports such pending modifications apart from drift.
+   *
+   * @default false - changes wait for `maintenanceWindow`
+   */
+  readonly applyImmediately?: boolean;
+  /**
    * Deletion protection on every instance (Security Hub RDS.8).
    *
    * @default true
@@ -224,6 +233,7 @@ interface Resolved {
   backupRetentionDays: number;
   backupWindow: string;
   maintenanceWindow: string;
+  applyImmediately: boolean;
   deletionProtection: boolean;
   skipFinalSnapshot: boolean;
   monitoringInterval: number;
@@ -274,6 +284,7 @@ export function resolveMysqlArgs(name: string, args: MysqlDatabaseArgs): Resolve
     backupRetentionDays: args.backupRetentionDays ?? 7,
     backupWindow: args.backupWindow ?? "03:00-03:30",
     maintenanceWindow: args.maintenanceWindow ?? "sun:04:00-sun:05:00",
+    applyImmediately: args.applyImmediately ?? false,
     deletionProtection: args.deletionProtection ?? true,
     skipFinalSnapshot: args.skipFinalSnapshot ?? false,
     monitoringInterval: args.monitoringInterval ?? 60,
@@ -444,7 +455,12 @@ export class MysqlDatabase extends pulumi.ComponentResource {
   public readonly connections: Connections;
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly secret: aws.secretsmanager.Secret;
+  /** The primary's address: where writes go. */
   public readonly writerEndpoint: pulumi.Output<string>;
+  /**
+   * The replicas' addresses, in order; empty without replicas. The app contract's `reader-endpoints`
+   * parameter then holds the writer instead, so an app reading the contract always has a host to read from.
+   */
   public readonly readerEndpoints: pulumi.Output<string[]>;
   public readonly port: number;
   public readonly databaseName: string;
@@ -556,7 +572,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       monitoringInterval: cfg.monitoringInterval,
       monitoringRoleArn: monitoringRole?.arn,
       maintenanceWindow: cfg.maintenanceWindow,
-      applyImmediately: false,
+      applyImmediately: cfg.applyImmediately,
     };
     const insights = (instanceClass: string) =>
       supportsPerformanceInsights(instanceClass) ? { performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: 7 } : {};

@@ -330,6 +330,8 @@ describe("MysqlDatabase", () => {
       assert.equal(g.ofType("aws:iam/role:Role").filter((r) => r.name === "db-monitoring").length, 0);
       const readers = g.ofType("aws:ssm/parameter:Parameter").find((x) => String(x.inputs["name"]).endsWith("reader-endpoints"));
       assert.equal(readers?.inputs["value"], p.state["address"], "with no replica, reads go to the primary");
+      // As the property's JSDoc says: the output lists replicas only, the contract falls back to the writer.
+      assert.deepEqual(g.get("web-infra:database:MysqlDatabase", "db").registeredOutputs?.["readerEndpoints"], []);
     });
 
     it("keeps every database URN when the class, storage and minor version change", async () => {
