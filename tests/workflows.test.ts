@@ -746,9 +746,11 @@ describe("CI workflows (.github/workflows)", () => {
     const offline = job(pr, "offline-plan");
     assert.equal(offline.strategy?.["fail-fast"], false);
     const plan = stepRunning(offline, "npm run plan -- --stack");
-    assert.deepEqual(plan.env, { STACK: "${{ matrix.stack }}" });
+    assert.deepEqual(plan.env, { STACK: "${{ matrix.stack }}", BASE: "origin/${{ github.base_ref }}" });
     assert.match(plan.run!, /^set -o pipefail$/m);
-    assert.match(plan.run!, /npm run plan -- --stack "\$STACK" 2>&1 \| tee -a "\$GITHUB_STEP_SUMMARY"/);
+    assert.match(plan.run!, /npm run plan -- --stack "\$STACK" --compare "\$BASE" 2>&1 \| tee -a "\$GITHUB_STEP_SUMMARY"/);
+    // The comparison needs the base branch's commits: a full clone.
+    assert.equal(steps(offline).find((x) => x.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"], 0);
     const dir = mkdtempSync(join(tmpdir(), "offline-plan-"));
     try {
       // A stand-in npm: prints a plan and exits with $FAKE_EXIT.
@@ -761,14 +763,14 @@ describe("CI workflows (.github/workflows)", () => {
         const summary = join(dir, `summary-${exit}.md`);
         const result = await runStep(
           plan.run!,
-          { PATH: path, FAKE_EXIT: String(exit), STACK: "staging", GITHUB_STEP_SUMMARY: summary },
+          { PATH: path, FAKE_EXIT: String(exit), STACK: "staging", BASE: "origin/main", GITHUB_STEP_SUMMARY: summary },
           dir,
         );
         assert.equal(result.code, exit, `${result.stdout}${result.stderr}`);
-        assert.equal(result.stdout, "plan for run plan -- --stack staging\n== Policy ==\n");
+        assert.equal(result.stdout, "plan for run plan -- --stack staging --compare origin/main\n== Policy ==\n");
         assert.equal(
           readFileSync(summary, "utf8"),
-          "## Offline plan: `staging`\n\n````text\nplan for run plan -- --stack staging\n== Policy ==\n````\n",
+          "## Offline plan: `staging`\n\n````text\nplan for run plan -- --stack staging --compare origin/main\n== Policy ==\n````\n",
         );
       }
     } finally {

@@ -2,31 +2,39 @@
  * The offline plan: runs the program for one stack under the harness (no AWS
  * account, no Pulumi CLI) and prints what `pulumi up` would create.
  *
- *   npm run plan -- --stack prod [--json] [--policy-config <file>]
+ *   npm run plan -- --stack prod [--json] [--policy-config <file>] [--compare <git-ref>]
  *
  * `--policy-config` also writes the policy pack config that carries the stack's
  * waivers to `pulumi preview/up --policy-pack packages/policy --policy-pack-config <file>`.
  */
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "@web-infra/core";
 import { policyPackConfig } from "@web-infra/policy";
 import {
   analyzeEveryAz,
   AwsRejectionError,
+  CapturedResource,
+  compareCost,
+  CostEstimate,
   formatAsPreview,
   redactSecrets,
   renderAzLoss,
+  renderCost,
   renderCounts,
   renderOutputs,
   renderTree,
   runProgram,
   RunResult,
   stackConfig,
+  StackGraph,
 } from "@web-infra/testing";
 import { checkCompliance, compliant, ComplianceReport, renderCompliance } from "./compliance";
-import { loadSettings } from "./config";
+import { loadSettings, PresetName } from "./config";
+import { stackCost } from "./cost";
 import { webStack } from "./program";
 import { stackWaivers } from "./waivers";
 
@@ -70,7 +78,7 @@ export function planJson(g: RunResult, compliance: ComplianceReport): unknown {
   };
 }
 
-export function planText(g: RunResult, compliance: ComplianceReport): string {
+export function planText(g: RunResult, compliance: ComplianceReport, cost: CostEstimate, comparison?: CostComparison): string {
   const section = (title: string, body: string) => `\n== ${title} ==\n${body}`;
   return [
     `Offline plan for stack "${g.stack}" (${g.region}, account ${g.accountId}): no AWS call was made.`,
@@ -79,7 +87,68 @@ export function planText(g: RunResult, compliance: ComplianceReport): string {
     section("Outputs", renderOutputs(g)),
     section("AZ loss", renderAzLoss(analyzeEveryAz(g))),
     section("Policy", renderCompliance(compliance)),
+    section("Cost", renderCost(cost)),
+    ...(comparison ? [section(`Cost against ${comparison.ref}`, renderComparison(comparison))] : []),
   ].join("\n");
+}
+
+/** The cost difference against another commit, and which commit. */
+export interface CostComparison extends ReturnType<typeof compareCost> {
+  readonly ref: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+export function renderComparison(c: CostComparison): string {
+  const usd = (n: number) => `${n < 0 ? "-" : "+"}$${Math.abs(n).toFixed(2)}`;
+  const rows = [
+    ...c.added.map((l) => `  + ${l.resource}: ${l.what}  ${usd(l.monthly)}`),
+    ...c.removed.map((l) => `  - ${l.resource}: ${l.what}  ${usd(-l.monthly)}`),
+    ...c.changed.map((x) => `  ~ ${x.after.resource}: ${x.after.what}  ${usd(x.after.monthly - x.before.monthly)}`),
+  ];
+  return [
+    `$${c.before.toFixed(2)} → $${c.after.toFixed(2)} a month: ${usd(c.delta)}`,
+    ...(rows.length ? rows : ["  no line changed"]),
+  ].join("\n");
+}
+
+/**
+ * The estimate of the same stack at another commit: its program and stack files, in a temporary
+ * worktree whose workspace packages are its own, priced with this commit's price files and usage
+ * so that only the resources differ.
+ */
+export function costAt(ref: string, stack: string, preset: PresetName): CostEstimate {
+  const dir = mkdtempSync(join(tmpdir(), "web-infra-compare-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    git("worktree", "add", "--detach", dir, ref);
+    mkdirSync(join(dir, "node_modules", "@web-infra"), { recursive: true });
+    for (const entry of readdirSync(join(ROOT, "node_modules"))) {
+      if (entry !== "@web-infra") symlinkSync(join(ROOT, "node_modules", entry), join(dir, "node_modules", entry));
+    }
+    for (const p of readdirSync(join(dir, "packages"))) symlinkSync(join(dir, "packages", p), join(dir, "node_modules", "@web-infra", p));
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--conditions=@web-infra/source",
+        "--require",
+        join(ROOT, "packages/testing/register.js"),
+        join(ROOT, "scripts/graph-json.ts"),
+        dir,
+        stack,
+      ],
+      { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    const data = JSON.parse(out) as { resources: CapturedResource[]; stack: string; project: string; region: string; accountId: string };
+    const graph = new StackGraph(data.resources, { ...data, outputs: {}, secretOutputs: [], invokes: [], amis: [] });
+    return stackCost(graph, preset);
+  } finally {
+    try {
+      git("worktree", "remove", "--force", dir);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 async function main(): Promise<number> {
@@ -88,6 +157,7 @@ async function main(): Promise<number> {
       stack: { type: "string", short: "s", default: "dev" },
       json: { type: "boolean", default: false },
       "policy-config": { type: "string" },
+      compare: { type: "string" },
     },
   });
   const stack = values.stack as string;
@@ -98,7 +168,21 @@ async function main(): Promise<number> {
     if (configFile !== undefined) {
       writeFileSync(configFile, `${JSON.stringify(policyPackConfig(compliance.waived.map((w) => w.waiver)), null, 2)}\n`);
     }
-    process.stdout.write(values.json ? `${JSON.stringify(planJson(g, compliance), null, 2)}\n` : `${planText(g, compliance)}\n`);
+    const preset = loadSettings(g.stack, stackConfig({ stack: g.stack, projectDir: ROOT }).config).preset;
+    const cost = stackCost(g, preset);
+    const ref = values.compare;
+    const comparison =
+      ref === undefined
+        ? undefined
+        : (() => {
+            const before = costAt(ref, stack, preset);
+            return { ...compareCost(before, cost), ref, before: before.total, after: cost.total };
+          })();
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ ...(planJson(g, compliance) as object), cost, ...(comparison ? { costComparison: comparison } : {}) }, null, 2)}\n`
+        : `${planText(g, compliance, cost, comparison)}\n`,
+    );
     return compliant(compliance) ? 0 : 1;
   } catch (err) {
     if (err instanceof AwsRejectionError) {

@@ -13,3 +13,4 @@ export * from "./leaks";
 export * from "./policies";
 export * from "./azLoss";
 export * from "./diff";
+export * from "./cost/estimate";
