@@ -1,10 +1,13 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as aws from "@pulumi/aws";
 import { compareCost, estimateCost, FREE, PRICE_TABLES, PRICERS, runProgram, UnpricedResourceError } from "@web-infra/testing";
 import { join } from "node:path";
 import { bootstrapStack } from "../stacks/bootstrap/program";
 import { stackCost, USAGE } from "../stacks/web/cost";
-import { runWeb, stackGraph } from "./support";
+import { ROOT, runWeb, stackGraph } from "./support";
 
 const P = (key: string) => {
   const price = PRICE_TABLES["us-east-1"]!.prices[key];
@@ -142,5 +145,37 @@ describe("monthly cost estimate, from the captured graph and the region's price 
     assert.equal(c.delta, Math.round((after.total - before.total) * 100) / 100);
     assert.ok(c.added.some((l) => l.price === "ec2:t4g.small") && c.removed.some((l) => l.price === "ec2:t4g.micro"));
     assert.equal(c.delta, Math.round((P("ec2:t4g.small") - P("ec2:t4g.micro")) * (2 * H + 2 * 20 * 0.5) * 100) / 100);
+  });
+});
+
+describe("npm run plan: cost and architecture beside the plan", () => {
+  it("--json carries every cost line, --diagram writes the SVG and --mermaid its Mermaid twin", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-"));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--require",
+          "./packages/testing/register.js",
+          "stacks/web/plan.ts",
+          "--stack",
+          "dev",
+          "--json",
+          "--diagram",
+          join(dir, "dev.svg"),
+          "--mermaid",
+          join(dir, "dev.mmd"),
+        ],
+        { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { cost: { total: number; lines: { price: string }[] } };
+      assert.ok(out.cost.lines.length > 30, String(out.cost.lines.length));
+      assert.ok(out.cost.lines.some((l) => l.price === "nat:hour"));
+      assert.match(readFileSync(join(dir, "dev.svg"), "utf8"), /^<svg[\s\S]*us&#45;east&#45;1a[\s\S]*<\/svg>\s*$/);
+      assert.match(readFileSync(join(dir, "dev.mmd"), "utf8"), /^flowchart TB\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,6 +21,7 @@ const PINNED = {
   awsCredentials: "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a",
   pulumi: "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58",
   changesets: "changesets/action@8488615a623b1b9c987934bb89eae8af6a946ac1",
+  uploadArtifact: "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02",
 } as const;
 const WORKFLOW_DIR = join(ROOT, ".github/workflows");
 const FILES = ["pull-request.yml", "deploy.yml", "drift.yml", "release.yml"] as const;
@@ -481,7 +482,7 @@ describe("CI workflows (.github/workflows)", () => {
         .map((line, i) => [`${f}:${i + 1}`, line] as const)
         .filter(([, line]) => /^\s*(-\s+)?uses:/.test(line)),
     );
-    assert.equal(lines.length, 24);
+    assert.equal(lines.length, 25);
     for (const [where, line] of lines) {
       assert.match(line, PINNED_USES, where);
       assert.ok(
@@ -748,7 +749,10 @@ describe("CI workflows (.github/workflows)", () => {
     const plan = stepRunning(offline, "npm run plan -- --stack");
     assert.deepEqual(plan.env, { STACK: "${{ matrix.stack }}", BASE: "origin/${{ github.base_ref }}" });
     assert.match(plan.run!, /^set -o pipefail$/m);
-    assert.match(plan.run!, /npm run plan -- --stack "\$STACK" --compare "\$BASE" 2>&1 \| tee -a "\$GITHUB_STEP_SUMMARY"/);
+    assert.match(
+      plan.run!,
+      /npm run plan -- --stack "\$STACK" --compare "\$BASE" --diagram "\$RUNNER_TEMP\/architecture-\$STACK\.svg" --mermaid "\$RUNNER_TEMP\/architecture-\$STACK\.mmd" 2>&1 \| tee -a "\$GITHUB_STEP_SUMMARY"/,
+    );
     // The comparison needs the base branch's commits: a full clone.
     assert.equal(steps(offline).find((x) => x.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"], 0);
     const dir = mkdtempSync(join(tmpdir(), "offline-plan-"));
@@ -763,16 +767,49 @@ describe("CI workflows (.github/workflows)", () => {
         const summary = join(dir, `summary-${exit}.md`);
         const result = await runStep(
           plan.run!,
-          { PATH: path, FAKE_EXIT: String(exit), STACK: "staging", BASE: "origin/main", GITHUB_STEP_SUMMARY: summary },
+          { PATH: path, FAKE_EXIT: String(exit), STACK: "staging", BASE: "origin/main", RUNNER_TEMP: "/t", GITHUB_STEP_SUMMARY: summary },
           dir,
         );
         assert.equal(result.code, exit, `${result.stdout}${result.stderr}`);
-        assert.equal(result.stdout, "plan for run plan -- --stack staging --compare origin/main\n== Policy ==\n");
+        assert.equal(
+          result.stdout,
+          "plan for run plan -- --stack staging --compare origin/main --diagram /t/architecture-staging.svg --mermaid /t/architecture-staging.mmd\n== Policy ==\n",
+        );
         assert.equal(
           readFileSync(summary, "utf8"),
-          "## Offline plan: `staging`\n\n````text\nplan for run plan -- --stack staging --compare origin/main\n== Policy ==\n````\n",
+          "## Offline plan: `staging`\n\n````text\nplan for run plan -- --stack staging --compare origin/main --diagram /t/architecture-staging.svg --mermaid /t/architecture-staging.mmd\n== Policy ==\n````\n",
         );
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("uploads each stack's architecture SVG and links it from the summary beside the Mermaid version", async () => {
+    const all = steps(job(pr, "offline-plan"));
+    const upload = all.find((x) => x.id === "diagram");
+    assert.equal(upload?.uses, `${PINNED.uploadArtifact}`);
+    assert.deepEqual(upload?.with, {
+      name: "architecture-${{ matrix.stack }}",
+      path: "${{ runner.temp }}/architecture-${{ matrix.stack }}.svg",
+      "if-no-files-found": "error",
+    });
+    const summary = all.find((x) => x.name === "architecture in the summary");
+    assert.deepEqual(summary?.env, { STACK: "${{ matrix.stack }}", URL: "${{ steps.diagram.outputs.artifact-url }}" });
+    const dir = mkdtempSync(join(tmpdir(), "architecture-"));
+    try {
+      writeFileSync(join(dir, "architecture-prod.mmd"), "flowchart TB\n  a --> b\n");
+      const out = join(dir, "summary.md");
+      const r = await runStep(
+        summary!.run!,
+        { STACK: "prod", URL: "https://example.invalid/a/1", RUNNER_TEMP: dir, GITHUB_STEP_SUMMARY: out },
+        dir,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        readFileSync(out, "utf8"),
+        "### Architecture: `prod` ([SVG](https://example.invalid/a/1))\n\n```mermaid\nflowchart TB\n  a --> b\n```\n",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@
  * account, no Pulumi CLI) and prints what `pulumi up` would create.
  *
  *   npm run plan -- --stack prod [--json] [--policy-config <file>] [--compare <git-ref>]
+ *                    [--diagram <file.svg>] [--mermaid <file.mmd>]
  *
  * `--policy-config` also writes the policy pack config that carries the stack's
  * waivers to `pulumi preview/up --policy-pack packages/policy --policy-pack-config <file>`.
@@ -16,6 +17,8 @@ import { ValidationError } from "@web-infra/core";
 import { policyPackConfig } from "@web-infra/policy";
 import {
   analyzeEveryAz,
+  architectureDot,
+  architectureMermaid,
   AwsRejectionError,
   CapturedResource,
   compareCost,
@@ -25,6 +28,7 @@ import {
   renderAzLoss,
   renderCost,
   renderCounts,
+  renderSvg,
   renderOutputs,
   renderTree,
   runProgram,
@@ -158,6 +162,8 @@ async function main(): Promise<number> {
       json: { type: "boolean", default: false },
       "policy-config": { type: "string" },
       compare: { type: "string" },
+      diagram: { type: "string" },
+      mermaid: { type: "string" },
     },
   });
   const stack = values.stack as string;
@@ -168,6 +174,9 @@ async function main(): Promise<number> {
     if (configFile !== undefined) {
       writeFileSync(configFile, `${JSON.stringify(policyPackConfig(compliance.waived.map((w) => w.waiver)), null, 2)}\n`);
     }
+    // The architecture as the graph has it: Graphviz lays out the SVG, GitHub renders the Mermaid.
+    if (values.diagram !== undefined) writeFileSync(values.diagram, await renderSvg(architectureDot(g)));
+    if (values.mermaid !== undefined) writeFileSync(values.mermaid, architectureMermaid(g));
     const preset = loadSettings(g.stack, stackConfig({ stack: g.stack, projectDir: ROOT }).config).preset;
     const cost = stackCost(g, preset);
     const ref = values.compare;

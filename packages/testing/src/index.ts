@@ -14,3 +14,4 @@ export * from "./policies";
 export * from "./azLoss";
 export * from "./diff";
 export * from "./cost/estimate";
+export * from "./diagram";
