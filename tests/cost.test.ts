@@ -178,4 +178,19 @@ describe("npm run plan: cost and architecture beside the plan", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("prints the whole --json through npm, past the 64 KiB a pipe holds: prod's plan with every line", () => {
+    const r = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "prod", "--json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.length > 65536, String(r.stdout.length));
+    const out = JSON.parse(r.stdout) as { cost: { lines: { what: string; monthly: number }[] } };
+    assert.deepEqual(
+      out.cost.lines.filter((l) => l.what.startsWith("Performance Insights")).map((l) => l.monthly),
+      [0, 0],
+    );
+  });
 });

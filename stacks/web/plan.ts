@@ -211,7 +211,9 @@ async function main(): Promise<number> {
 
 if (require.main === module) {
   main().then(
-    (code) => process.exit(code),
+    // Exit once stdout has drained: a parent that set the pipe non-blocking (npm) would otherwise get
+    // only the first 64 KiB of a large --json.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(2);

@@ -270,7 +270,17 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
           `backupGbBeyondFree ${ctx.usage.backupGbBeyondFree} GB`,
         ),
       );
-    // Performance Insights keeps 7 days for free, the retention the database package sets.
+    // Performance Insights keeps 7 days for free, the retention the database package sets: a line of $0, so it shows.
+    if (db.inputs["performanceInsightsEnabled"] === true)
+      out.push(
+        line(
+          db,
+          ctx,
+          num(db.inputs["performanceInsightsRetentionPeriod"], 7) <= 7 ? "rds:performance-insights-7d" : "rds:performance-insights-long",
+          `Performance Insights, ${num(db.inputs["performanceInsightsRetentionPeriod"], 7)} days of history`,
+          multi,
+        ),
+      );
     return out;
   },
   "aws:kms/key:Key": (k, ctx) => [line(k, ctx, "kms:key", "customer managed key", 1)],
