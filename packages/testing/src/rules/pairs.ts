@@ -29,7 +29,7 @@ function engineOf(db: CapturedResource, graph: StackGraph): string | undefined {
 
 export const listenerTargetGroup: AwsRule = resourceRule(
   "listener-target-group",
-  "A listener forwards to at most 5 target groups, each in its load balancer's VPC and, behind an ALB, speaking HTTP or HTTPS (ELB CreateListener: ValidationError, IncompatibleProtocols, TooManyTargetGroups... )",
+  "A listener forwards to at most 5 target groups, each in its load balancer's VPC and, behind an ALB, speaking HTTP or HTTPS (ELB CreateListener: ValidationError, IncompatibleProtocols, TooManyTargetGroups)",
   LISTENER,
   (l, graph) => {
     const lb = graph.byArn(l.inputs["loadBalancerArn"]);
