@@ -578,7 +578,7 @@ export class Network extends pulumi.ComponentResource {
     this.endpoints = endpoints;
 
     if (cfg.flowLogs.enabled) {
-      this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags, args);
+      this.flowLogGroupName = this.createFlowLogs(name, cfg.flowLogs, tags, args, region);
     }
 
     this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
@@ -636,7 +636,13 @@ export class Network extends pulumi.ComponentResource {
     );
   }
 
-  private createFlowLogs(name: string, cfg: Resolved["flowLogs"], tags: NetworkArgs["tags"], args: RoleSettings): pulumi.Output<string> {
+  private createFlowLogs(
+    name: string,
+    cfg: Resolved["flowLogs"],
+    tags: NetworkArgs["tags"],
+    args: RoleSettings,
+    region: pulumi.Output<string>,
+  ): pulumi.Output<string> {
     const parent = { parent: this };
     const group = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
@@ -644,7 +650,6 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent).partition;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,

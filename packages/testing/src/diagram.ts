@@ -2,6 +2,7 @@ import type { CapturedResource, StackGraph } from "./graph";
 import { groupTemplate } from "./rules/boot";
 import { LB, LISTENER, securityGroupRules, TARGET_GROUP } from "./rules/compute";
 import { hasInternetRoute, routesOf, routeTableOf } from "./rules/network";
+import { list } from "./rules/rule";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -63,7 +64,6 @@ interface Architecture {
   readonly edges: DiagramEdge[];
 }
 
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const azOf = (r: CapturedResource | undefined): string | undefined => str(r?.state["availabilityZone"] ?? r?.inputs["availabilityZone"]);
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { fired, messages } from "./support";
+import { fired, messages, mysqlInstance } from "./support";
 
 const ACCOUNT = "123456789012";
 const ARM_AMI = "ami-05b4ded3ceb71e470";
@@ -24,20 +24,6 @@ async function twin(rule: string, bad: () => void, good: () => void, says: RegEx
   assert.match(messages(rejected.g, rule), says);
   assert.deepEqual((await fired(good)).rules, []);
 }
-
-const mysql = (name: string, args: Partial<aws.rds.InstanceArgs>) =>
-  new aws.rds.Instance(name, {
-    engine: "mysql",
-    engineVersion: "8.4",
-    instanceClass: "db.t4g.micro",
-    allocatedStorage: 20,
-    storageType: "gp3",
-    username: "webinfra",
-    password: "correct-horse-battery-staple",
-    backupRetentionPeriod: 1,
-    skipFinalSnapshot: true,
-    ...args,
-  });
 
 describe("cross-resource and cross-field rules", () => {
   it("fails when a listener forwards to a target group of another VPC", async () => {
@@ -177,7 +163,7 @@ describe("cross-resource and cross-field rules", () => {
   it("fails when an instance's option group is for another major version", async () => {
     const program = (major: string) => () => {
       const group = new aws.rds.OptionGroup("audit", { engineName: "mysql", majorEngineVersion: major, optionGroupDescription: "Audit" });
-      mysql("db", { optionGroupName: group.name });
+      mysqlInstance("db", { optionGroupName: group.name });
     };
     await twin("rds-option-group-engine", program("8.0"), program("8.4"), /option group audit is for mysql 8\.0, the instance runs 8\.4/);
   });
@@ -188,14 +174,14 @@ describe("cross-resource and cross-field rules", () => {
       const two = network("two", 1);
       const subnets = new aws.rds.SubnetGroup("db", { subnetIds: [one.a.id, one.b.id], description: "Database subnets" });
       const sg = new aws.ec2.SecurityGroup("db", { vpcId: (sameVpc ? one : two).vpc.id, description: "Database" });
-      mysql("db", { dbSubnetGroupName: subnets.name, vpcSecurityGroupIds: [sg.id] });
+      mysqlInstance("db", { dbSubnetGroupName: subnets.name, vpcSecurityGroupIds: [sg.id] });
     };
     await twin("rds-security-groups-vpc", program(false), program(true), /the DB instance and EC2 security group are in different VPCs/);
   });
 
   it("fails when a MySQL instance exports a PostgreSQL log", async () => {
     const program = (log: string) => () => {
-      mysql("db", { enabledCloudwatchLogsExports: [log] });
+      mysqlInstance("db", { enabledCloudwatchLogsExports: [log] });
     };
     await twin(
       "rds-log-exports",
@@ -315,7 +301,7 @@ describe("cross-resource and cross-field rules", () => {
   it("fails when a generated master password may draw characters RDS refuses", async () => {
     const program = (overrideSpecial?: string) => () => {
       const pw = new random.RandomPassword("db", { length: 32, special: true, ...(overrideSpecial ? { overrideSpecial } : {}) });
-      mysql("db", { password: pw.result });
+      mysqlInstance("db", { password: pw.result });
     };
     const rejected = await fired(program());
     assert.ok(rejected.rules.includes("rds-password-charset"), rejected.rules.join());
@@ -393,7 +379,7 @@ describe("policy documents and the second batch of cross-resource rules", () => 
   it("fails when the Enhanced Monitoring role does not trust RDS monitoring", async () => {
     const program = (service: string) => () => {
       const role = new aws.iam.Role("monitoring", { assumeRolePolicy: doc([{ ...TRUST_EC2, Principal: { Service: service } }]) });
-      mysql("db", { monitoringInterval: 60, monitoringRoleArn: role.arn });
+      mysqlInstance("db", { monitoringInterval: 60, monitoringRoleArn: role.arn });
     };
     await twin(
       "rds-monitoring-role-trust",
@@ -426,7 +412,7 @@ describe("policy documents and the second batch of cross-resource rules", () => 
 
   it("fails when an instance keeps a final snapshot without naming it", async () => {
     const program = (named: boolean) => () => {
-      mysql("db", { skipFinalSnapshot: false, ...(named ? { finalSnapshotIdentifier: "db-final" } : {}) });
+      mysqlInstance("db", { skipFinalSnapshot: false, ...(named ? { finalSnapshotIdentifier: "db-final" } : {}) });
     };
     await twin("rds-final-snapshot", program(false), program(true), /skipFinalSnapshot is false and finalSnapshotIdentifier is unset/);
   });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { runProgram } from "../src";
+import { mysqlInstance } from "./support";
 
 const rules = async (program: () => void) => (await runProgram(program, { stack: "dev", enforce: false })).rejections.map((r) => r.rule);
 
@@ -33,19 +34,7 @@ const acl = (rules: { name: string; priority: number }[]) => () => {
 };
 
 const mysql = (args: Partial<aws.rds.InstanceArgs>) => () => {
-  new aws.rds.Instance("db", {
-    engine: "mysql",
-    engineVersion: "8.4",
-    instanceClass: "db.t4g.micro",
-    allocatedStorage: 20,
-    storageType: "gp3",
-    username: "webinfra",
-    password: "correct-horse-battery-staple",
-    dbName: "app",
-    backupRetentionPeriod: 1,
-    skipFinalSnapshot: true,
-    ...args,
-  });
+  mysqlInstance("db", { dbName: "app", ...args });
 };
 
 describe("rules from the service APIs' stated limits", () => {

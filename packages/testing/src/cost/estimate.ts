@@ -1,4 +1,5 @@
 import type { CapturedResource, StackGraph } from "../graph";
+import { bag, list, num as readNum } from "../rules/rule";
 import euWest1 from "./eu-west-1.json";
 import usEast1 from "./us-east-1.json";
 
@@ -117,7 +118,7 @@ export class UnpricedResourceError extends Error {
   }
 }
 
-type Context = { graph: StackGraph; usage: Usage; price: (key: string) => Price; region: string };
+type Context = { graph: StackGraph; usage: Usage; price: (key: string) => Price };
 type Pricer = (r: CapturedResource, ctx: Context) => CostLine[];
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -138,9 +139,8 @@ function line(r: CapturedResource, ctx: Context, key: string, what: string, quan
   };
 }
 
-const num = (v: unknown, fallback = 0) => (typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : fallback);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const bag = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
+/** A numeric input, or `fallback` when unset. */
+const num = (v: unknown, fallback = 0) => readNum(v) ?? fallback;
 
 /** Free of their own, with why; priced types are in PRICERS. */
 export const FREE: Readonly<Record<string, string>> = {
@@ -352,7 +352,7 @@ export function estimateCost(graph: StackGraph, options: { usage?: Partial<Usage
     }
     return p;
   };
-  const ctx: Context = { graph, usage, price, region: table.region };
+  const ctx: Context = { graph, usage, price };
   const lines = graph.customResources.flatMap((r) => PRICERS[r.type]?.(r, ctx) ?? []);
   if (missing.size) throw new UnpricedResourceError([...missing].sort().map((k) => `price "${k}" in ${table.region}`));
   const ceilings = graph.ofType("aws:autoscaling/group:Group").map((g) => {
