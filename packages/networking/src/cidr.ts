@@ -1,4 +1,4 @@
-import { collapseIPv6Number, IPv4CidrRange, IPv4Prefix, IPv6CidrRange, IPv6Prefix, Validator } from "ip-num";
+import { Cidr } from "@web-infra/core/cidr";
 
 /** The subnet tiers, in the order they own the quarters of the VPC block. */
 export const TIERS = ["public", "private", "database"] as const;
@@ -6,12 +6,12 @@ export type Tier = (typeof TIERS)[number];
 
 /** True for a well-formed IPv4 CIDR with no host bits set. */
 export function isCanonicalCidr(value: string): boolean {
-  if (!Validator.isValidIPv4CidrRange(value)[0]) return false;
-  return IPv4CidrRange.fromCidr(value).toCidrString() === value;
+  const block = Cidr.parse(value, 4);
+  return block !== undefined && block.toString() === value;
 }
 
 export function prefixLength(cidr: string): number {
-  return Number(IPv4CidrRange.fromCidr(cidr).getPrefix().getValue());
+  return Cidr.of(cidr, 4).prefix;
 }
 
 /** How many AZs a layout can hold: each tier's quarter splits into 2^(newBits-2) subnets. */
@@ -29,18 +29,14 @@ export function maxAzs(subnetNewBits: number): number {
  * none (the failure in pulumi-awsx #1204 and aws-cdk #6683).
  */
 export function subnetCidr(vpcCidr: string, subnetNewBits: number, tier: Tier, slot: number): string {
-  const vpc = IPv4CidrRange.fromCidr(vpcCidr);
-  const base = Number(vpc.getPrefix().getValue());
-  const quarter = vpc.splitInto(IPv4Prefix.fromNumber(BigInt(base + 2)))[TIERS.indexOf(tier)];
-  const subnets = quarter.splitInto(IPv4Prefix.fromNumber(BigInt(base + subnetNewBits)));
-  if (slot >= subnets.length) {
-    throw new Error(`AZ slot ${slot} does not fit: ${vpcCidr} with subnetNewBits ${subnetNewBits} holds ${subnets.length} AZs`);
-  }
-  return subnets[slot].toCidrString();
+  const vpc = Cidr.of(vpcCidr, 4);
+  const quarter = vpc.subnet(vpc.prefix + 2, TIERS.indexOf(tier));
+  const azs = quarter.count(vpc.prefix + subnetNewBits);
+  if (slot >= azs) throw new Error(`AZ slot ${slot} does not fit: ${vpcCidr} with subnetNewBits ${subnetNewBits} holds ${azs} AZs`);
+  return quarter.subnet(vpc.prefix + subnetNewBits, slot).toString();
 }
 
 /** The i-th /64 of the VPC's Amazon-provided IPv6 /56, in the compressed form AWS returns (no perpetual diff). */
 export function ipv6Subnet(vpcBlock: string, index: number): string {
-  const block = IPv6CidrRange.fromCidr(vpcBlock).splitInto(IPv6Prefix.fromNumber(64n))[index];
-  return `${collapseIPv6Number(block.getFirst().toString())}/64`;
+  return Cidr.of(vpcBlock, 6).subnet(64, index).toString();
 }

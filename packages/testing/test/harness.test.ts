@@ -112,6 +112,31 @@ describe("harness: what it records", () => {
     assert.match(String(a.outputs["id"]), /^vpc-0[0-9a-f]{16}$/);
   });
 
+  it("skips the SDK's per-resource stack capture during a run only, and restores it when the program throws", async () => {
+    const callsites = () => (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites();
+    assert.ok(callsites().length > 0, "outside a run the SDK captures the stack");
+    let during: unknown[] | undefined;
+    await runProgram(
+      () => {
+        during = callsites();
+        new aws.ec2.Vpc("v", { cidrBlock: "10.0.0.0/16" });
+      },
+      { stack: "dev" },
+    );
+    assert.deepEqual(during, []);
+    assert.ok(callsites().length > 0);
+    await assert.rejects(
+      runProgram(
+        () => {
+          throw new Error("boom");
+        },
+        { stack: "dev" },
+      ),
+      /boom/,
+    );
+    assert.ok(callsites().length > 0, "restored after a failed run");
+  });
+
   it("surfaces an error thrown by the program", async () => {
     await assert.rejects(
       runProgram(

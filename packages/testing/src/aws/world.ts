@@ -1,4 +1,4 @@
-import { IPv4CidrRange } from "ip-num";
+import { Cidr } from "@web-infra/core/cidr";
 import { AmiRecord, DEFAULT_AMIS, DEFAULT_HOSTED_ZONES, HostedZoneRecord, regionInfo, zoneIdOf, zonesOf } from "./catalog";
 import { AUTONAME, physicalName, stableDigits, stableHex, stableUpper, stableUuid } from "./naming";
 
@@ -122,13 +122,11 @@ export class AwsWorld {
   private allocateIp(subnetId: unknown): string | undefined {
     const subnet = this.find(subnetId);
     const cidr = subnet?.state["cidrBlock"];
-    if (typeof cidr !== "string") return undefined;
+    const block = Cidr.parse(cidr, 4);
+    if (typeof cidr !== "string" || !block) return undefined;
     const next = this.nextHost.get(cidr) ?? 4;
     this.nextHost.set(cidr, next + 1);
-    const [first] = IPv4CidrRange.fromCidr(cidr)
-      .take(BigInt(next + 1))
-      .slice(-1);
-    return first.toString();
+    return block.host(next);
   }
 
   private privateDns(ip: string): string {

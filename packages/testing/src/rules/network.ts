@@ -1,4 +1,4 @@
-import { IPv4CidrRange, Validator } from "ip-num";
+import { Cidr } from "@web-infra/core/cidr";
 import type { CapturedResource, StackGraph } from "../graph";
 import { zonesOf } from "../aws/catalog";
 import { AwsRule, resourceRule } from "./rule";
@@ -13,13 +13,8 @@ const IGW = "aws:ec2/internetGateway:InternetGateway";
 const NAT = "aws:ec2/natGateway:NatGateway";
 
 /** A range for any well-formed IPv4 CIDR, host bits or not (AWS names those separately). */
-function cidr(value: unknown): IPv4CidrRange | undefined {
-  if (typeof value !== "string" || !Validator.isValidIPv4CidrNotation(value)[0]) return undefined;
-  return IPv4CidrRange.fromCidr(value);
-}
-
-function canonical(range: IPv4CidrRange): string {
-  return `${range.getFirst().toString()}/${range.getPrefix().getValue().toString()}`;
+function cidr(value: unknown): Cidr | undefined {
+  return Cidr.parse(value, 4);
 }
 
 /** AWS accepts IPv4 VPC and subnet blocks from /16 to /28 (VPC user guide, "VPC CIDR blocks"). */
@@ -32,20 +27,20 @@ export const cidrSize: AwsRule = resourceRule(
     if (value === undefined && r.type === VPC && r.inputs["ipv4IpamPoolId"] !== undefined) return undefined;
     const range = cidr(value);
     if (!range) return `cidrBlock ${JSON.stringify(value)} is not a valid IPv4 CIDR; give a block such as 10.0.0.0/16`;
-    const bits = Number(range.getPrefix().getValue());
+    const bits = range.prefix;
     if (bits < 16 || bits > 28) return `cidrBlock ${String(value)} has a /${bits} netmask; AWS accepts /16 to /28`;
-    if (canonical(range) !== value) return `cidrBlock ${String(value)} has host bits set; AWS expects ${canonical(range)}`;
+    if (!range.isNetwork) return `cidrBlock ${String(value)} has host bits set; AWS expects ${range.toString()}`;
     return undefined;
   },
 );
 
 /** The VPC's IPv4 blocks: its primary block plus secondary associations. */
-function vpcBlocks(vpc: CapturedResource, graph: StackGraph): IPv4CidrRange[] {
+function vpcBlocks(vpc: CapturedResource, graph: StackGraph): Cidr[] {
   const secondary = graph
     .ofType("aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation")
     .filter((a) => a.inputs["vpcId"] === vpc.id)
     .map((a) => a.inputs["cidrBlock"]);
-  return [vpc.inputs["cidrBlock"], ...secondary].map(cidr).filter((c): c is IPv4CidrRange => c !== undefined);
+  return [vpc.inputs["cidrBlock"], ...secondary].map(cidr).filter((c): c is Cidr => c !== undefined);
 }
 
 export const subnetInVpc: AwsRule = {
@@ -54,7 +49,7 @@ export const subnetInVpc: AwsRule = {
     "A subnet's block must lie inside one of its VPC's blocks and must not overlap another subnet of the VPC (InvalidSubnet.Range / InvalidSubnet.Conflict)",
   check: (graph) => {
     const out = [];
-    const seen = new Map<string, { r: CapturedResource; range: IPv4CidrRange }[]>();
+    const seen = new Map<string, { r: CapturedResource; range: Cidr }[]>();
     for (const s of graph.ofType(SUBNET)) {
       const vpc = graph.byId(s.inputs["vpcId"]);
       const range = cidr(s.inputs["cidrBlock"]);
@@ -64,20 +59,20 @@ export const subnetInVpc: AwsRule = {
       }
       if (!range) continue;
       const blocks = vpcBlocks(vpc, graph);
-      if (blocks.length && !blocks.some((b) => range.inside(b))) {
+      if (blocks.length && !blocks.some((b) => b.contains(range))) {
         out.push({
           rule: "subnet-cidr-in-vpc",
           urn: s.urn,
-          message: `InvalidSubnet.Range: subnet ${range.toCidrString()} is outside VPC ${vpc.name} (${blocks.map((b) => b.toCidrString()).join(", ")}); pick a block inside the VPC`,
+          message: `InvalidSubnet.Range: subnet ${range.toString()} is outside VPC ${vpc.name} (${blocks.map((b) => b.toString()).join(", ")}); pick a block inside the VPC`,
         });
       }
       const peers = seen.get(vpc.urn) ?? [];
       for (const other of peers) {
-        if (range.isOverlapping(other.range)) {
+        if (range.overlaps(other.range)) {
           out.push({
             rule: "subnet-cidr-in-vpc",
             urn: s.urn,
-            message: `InvalidSubnet.Conflict: subnet ${range.toCidrString()} overlaps ${other.r.name} (${other.range.toCidrString()}) in the same VPC; give each subnet its own block`,
+            message: `InvalidSubnet.Conflict: subnet ${range.toString()} overlaps ${other.r.name} (${other.range.toString()}) in the same VPC; give each subnet its own block`,
           });
         }
       }

@@ -1,4 +1,4 @@
-import { IPv6CidrRange, Validator } from "ip-num";
+import { Cidr } from "@web-infra/core/cidr";
 import type { CapturedResource, StackGraph } from "../graph";
 import { globToRegExp, LB, LISTENER, matchesAny, policyStatements, principalMatches, TARGET_GROUP } from "./compute";
 import { type AwsRule, bag, list, num, resourceRule } from "./rule";
@@ -170,14 +170,13 @@ export const subnetIpv6Block: AwsRule = resourceRule(
       return s.inputs["assignIpv6AddressOnCreation"] === true && s.inputs["ipv6Native"] !== true
         ? "assignIpv6AddressOnCreation needs an ipv6CidrBlock: give the subnet a /64 of its VPC's IPv6 block"
         : undefined;
-    if (typeof block !== "string" || !Validator.isValidIPv6CidrNotation(block)[0])
-      return `ipv6CidrBlock ${JSON.stringify(block)} is not a valid IPv6 CIDR`;
-    if (!block.endsWith("/64")) return `ipv6CidrBlock ${block} must be a /64`;
+    const range = Cidr.parse(block, 6);
+    if (!range) return `ipv6CidrBlock ${JSON.stringify(block)} is not a valid IPv6 CIDR`;
+    if (range.prefix !== 64) return `ipv6CidrBlock ${String(block)} must be a /64`;
     const vpcBlock = graph.byId(s.inputs["vpcId"])?.state["ipv6CidrBlock"];
-    if (typeof vpcBlock !== "string" || !Validator.isValidIPv6CidrNotation(vpcBlock)[0]) return undefined;
-    return IPv6CidrRange.fromCidr(block).inside(IPv6CidrRange.fromCidr(vpcBlock))
-      ? undefined
-      : `ipv6CidrBlock ${block} is outside the VPC's IPv6 block ${vpcBlock}: take a /64 of it`;
+    const vpcRange = Cidr.parse(vpcBlock, 6);
+    if (!vpcRange) return undefined;
+    return vpcRange.contains(range) ? undefined : `ipv6CidrBlock ${block} is outside the VPC's IPv6 block ${vpcBlock}: take a /64 of it`;
   },
 );
 
