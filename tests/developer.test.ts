@@ -44,6 +44,21 @@ describe("the developer loop", () => {
     assert.match(out, /tests\/fixtures\/failing\.spec\.ts:13:\d+/, out);
   });
 
+  it("leaves a trace through no TypeScript file exactly as Node prints it", () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [...args, join(__dirname, "fixtures/traces.js")], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, NODE_OPTIONS: "" },
+      });
+    const plain = run([]);
+    const loaded = run(["--require", join(ROOT, "packages/testing/register.js")]);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, /TypeError \[ERR_INVALID_ARG_TYPE\]: /);
+    assert.match(plain.stdout, /at async /);
+    assert.equal(loaded.stdout, plain.stdout);
+  });
+
   it("covers every dependency with an install script in allowScripts, so npm ci prints no review notice", () => {
     const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
       packages: Record<string, { hasInstallScript?: boolean; link?: boolean }>;

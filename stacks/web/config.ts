@@ -211,7 +211,11 @@ export const PRESETS: Readonly<Record<PresetName, Tunable>> = {
 
 /** A config key: how its string value is parsed, what it expects and how to fix a bad one. */
 interface Setting {
-  readonly schema: z.ZodType;
+  /**
+   * The key's schema, built when the key is read: zod builds a schema eagerly, and building all of
+   * them took about 20 ms of a cold plan whose stack file sets a handful.
+   */
+  readonly schema: () => z.ZodType;
   /** Completes "must be …". */
   readonly expects: string;
   /** How to fix a bad value: shown after "got …". */
@@ -237,10 +241,11 @@ const bool = () => z.preprocess(boolish, z.boolean());
 
 /** A number from a fixed list: its schema, and `expects` built from the list (by default "one of 1, 2, 3"). */
 const oneOfNumbers = (allowed: readonly number[], expects = (list: string) => `one of ${list}`) => ({
-  schema: z.preprocess(
-    numberish,
-    z.number().refine((n) => allowed.includes(n)),
-  ),
+  schema: () =>
+    z.preprocess(
+      numberish,
+      z.number().refine((n) => allowed.includes(n)),
+    ),
   expects: expects(allowed.join(", ")),
 });
 
@@ -257,230 +262,230 @@ const SMALLEST_VPC = MAX_SUBNET_PREFIX - DEFAULT_SUBNET_NEW_BITS;
 /** Every `web-infra:` key a stack file may set. */
 export const SETTINGS: Readonly<Record<string, Setting>> = {
   preset: {
-    schema: z.enum(PRESET_NAMES),
+    schema: () => z.enum(PRESET_NAMES),
     expects: `one of ${PRESET_NAMES.join(", ")}`,
     fix: "Name the preset this stack starts from; stacks named dev, staging or prod default to theirs.",
     doc: "Preset the stack starts from. Default: the stack name.",
   },
   vpcCidr: {
-    schema: z.string().refine((s) => isCanonicalCidr(s) && prefixLength(s) >= 16 && prefixLength(s) <= SMALLEST_VPC),
+    schema: () => z.string().refine((s) => isCanonicalCidr(s) && prefixLength(s) >= 16 && prefixLength(s) <= SMALLEST_VPC),
     expects: `an IPv4 CIDR from /16 to /${SMALLEST_VPC} with no host bits set`,
     fix: `Use a /${SMALLEST_VPC} or larger private block such as "10.0.0.0/16": each subnet is ${DEFAULT_SUBNET_NEW_BITS} bits smaller than the VPC, and the load balancer needs /${MAX_SUBNET_PREFIX} subnets at the smallest.`,
     doc: "IPv4 block of the VPC; its quarters hold the public, private and database tiers.",
   },
   azCount: {
-    schema: int(2, 4),
+    schema: () => int(2, 4),
     expects: "an integer from 2 to 4",
     fix: "Two zones are the minimum for active-active; the subnet layout holds four.",
     doc: "Availability zones to span.",
   },
   natGateways: {
-    schema: z.enum(["single", "perAz"]),
+    schema: () => z.enum(["single", "perAz"]),
     expects: 'one of "single", "perAz"',
     fix: '"perAz" keeps egress through the loss of a zone; "single" is cheaper.',
     doc: "NAT gateways: one per zone or a single shared one.",
   },
   flowLogs: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true (EC2.6) or false; prod requires true.",
     doc: "Send VPC flow logs to CloudWatch Logs.",
   },
   flowLogRetentionDays: logRetentionDays("Days CloudWatch keeps flow log records."),
   enableIpv6: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false.",
     doc: "Dual-stack: an IPv6 block for the VPC and public subnets, listeners open to ::/0, an AAAA alias.",
   },
   interfaceEndpoints: {
-    schema: z.preprocess(jsonish, z.array(z.enum(INTERFACE_ENDPOINT_SERVICES))),
+    schema: () => z.preprocess(jsonish, z.array(z.enum(INTERFACE_ENDPOINT_SERVICES))),
     expects: `a JSON list of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
     fix: 'Session Manager needs ["ssm", "ssmmessages", "ec2messages"]; each endpoint costs about $7.30 a month per zone.',
     doc: "VPC interface endpoints in the private subnets, private DNS on, HTTPS from the web servers only (the S3 gateway endpoint is always on).",
   },
   webServerCount: {
-    schema: int(2, 20),
+    schema: () => int(2, 20),
     expects: "an integer from 2 to 20 (≥ 2 for active-active)",
     fix: "The seed runs two servers behind the load balancer; one is a single point of failure.",
     doc: "Servers the Auto Scaling group always keeps in service (its minimum and starting capacity), balanced over the AZs.",
   },
   instanceType: {
-    schema: z.string().refine((t) => architectureOf(t) !== undefined),
+    schema: () => z.string().refine((t) => architectureOf(t) !== undefined),
     expects: `a known EC2 instance type (${Object.keys(FAMILY_ARCHITECTURE).join(", ")} families)`,
     fix: 'Graviton types such as "t4g.small" run arm64 images; "t3.small" runs x86_64.',
     doc: "Web server instance type; its family picks the AMI architecture.",
   },
   amiId: {
-    schema: z.string().regex(/^ami-[0-9a-f]{8,17}$/),
+    schema: () => z.string().regex(/^ami-[0-9a-f]{8,17}$/),
     expects: "an AMI id such as ami-0123456789abcdef0",
     fix: "Leave it unset to use the newest Amazon Linux 2023 image.",
     doc: "Pin the web servers' image (its architecture is checked against instanceType).",
   },
   maxWebServers: {
-    schema: int(2, 100),
+    schema: () => int(2, 100),
     expects: "an integer from 2 to 100, at least webServerCount",
     fix: "Leave it unset for twice webServerCount.",
     doc: "Most servers the Auto Scaling group scales out to under load (default: twice webServerCount).",
   },
   requestsPerTarget: {
-    schema: z.preprocess(numberish, z.number().gt(0).max(1_000_000)),
+    schema: () => z.preprocess(numberish, z.number().gt(0).max(1_000_000)),
     expects: "a number of requests per server per minute above 0",
     fix: "Use e.g. 1000; measure what one server sustains at your response time.",
     doc: "Requests per server per minute the scaling policy holds the group at (ALB RequestCountPerTarget).",
   },
   appPort: {
-    schema: int(APP_PORTS.min, APP_PORTS.max),
+    schema: () => int(APP_PORTS.min, APP_PORTS.max),
     expects: `an integer from ${APP_PORTS.min} to ${APP_PORTS.max}`,
     fix: "Use an unprivileged port such as 8080.",
     doc: "Port the servers listen on behind the load balancer. Change it with previousAppPort, or the site answers 502 until every server is replaced.",
   },
   previousAppPort: {
-    schema: int(APP_PORTS.min, APP_PORTS.max),
+    schema: () => int(APP_PORTS.min, APP_PORTS.max),
     expects: `an integer from ${APP_PORTS.min} to ${APP_PORTS.max}, the port the servers listen on today`,
     fix: "Set it to the current appPort while changing appPort; remove it once the refresh has finished.",
     doc: "During an appPort change: the port that still serves. Servers take both, the listener moves in the next `pulumi up` without it (compute README).",
   },
   domainName: {
-    schema: z.string().regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/),
+    schema: () => z.string().regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/),
     expects: "a lower-case DNS name such as www.example.com",
     fix: "Give the bare name, e.g. www.example.com, without scheme or path.",
     doc: "Domain served over HTTPS (with hostedZoneId): a DNS-validated certificate and an alias record are created.",
   },
   hostedZoneId: {
-    schema: z.string().regex(/^Z[A-Z0-9]{1,31}$/),
+    schema: () => z.string().regex(/^Z[A-Z0-9]{1,31}$/),
     expects: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
     fix: "Copy the zone id from `aws route53 list-hosted-zones` (it starts with Z).",
     doc: "Public hosted zone holding domainName.",
   },
   certificateArn: {
-    schema: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/),
+    schema: () => z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/),
     expects: "an ACM certificate ARN",
     fix: "Copy the ARN from `aws acm list-certificates` in the stack's region.",
     doc: "Existing certificate instead of domainName + hostedZoneId.",
   },
   permissionsBoundaryArn: {
-    schema: z.string().regex(POLICY_ARN),
+    schema: () => z.string().regex(POLICY_ARN),
     expects: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/web-infra/web-infra-boundary",
     fix: "Copy the bootstrap stack's permissionsBoundaryArn output: `pulumi stack output permissionsBoundaryArn` in stacks/bootstrap.",
     doc: "Permissions boundary every role of the stack carries (required outside dev); the bootstrap stack creates it and its deploy roles create roles only with it.",
   },
   albDeletionProtection: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false; prod requires true.",
     doc: "Deletion protection on the load balancer.",
   },
   albAccessLogs: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false; prod requires true.",
     doc: "Load balancer access logs to an encrypted, private S3 bucket.",
   },
   accessLogRetentionDays: {
-    schema: int(1, 3650),
+    schema: () => int(1, 3650),
     expects: "an integer from 1 to 3650",
     fix: "Use e.g. 90.",
     doc: "Days before an access log object expires.",
   },
   idleTimeout: {
-    schema: int(1, 4000),
+    schema: () => int(1, 4000),
     expects: "an integer from 1 to 4000",
     fix: "Use e.g. 60.",
     doc: "Seconds the load balancer keeps an idle connection.",
   },
   detailedMonitoring: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false.",
     doc: "One-minute EC2 metrics for the web servers.",
   },
   waf: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true (ELB.16) or false; prod requires true.",
     doc: "A WAFv2 web ACL (AWS common rule set, known bad inputs) on the load balancer.",
   },
   encryptLogs: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true (Checkov CKV_AWS_158) or false; prod requires true.",
     doc: "Encrypt the flow log and database log groups with a customer KMS key (rotated yearly).",
   },
   dbReplicaMultiAz: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false.",
     doc: "Run the read replicas Multi-AZ too.",
   },
   dbEngineVersion: {
-    schema: z.string().refine((v) => ENGINE_VERSIONS.includes(v)),
+    schema: () => z.string().refine((v) => ENGINE_VERSIONS.includes(v)),
     expects: `a supported RDS for MySQL version (${ENGINE_VERSIONS.join(", ")})`,
     fix: 'Use "8.4": minor releases are applied by RDS.',
     doc: "MySQL version; a major line (8.4) lets RDS apply minor releases.",
   },
   dbAutoMinorVersionUpgrade: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true (RDS.13), or false only to pin a minor dbEngineVersion.",
     doc: "Let RDS apply minor releases (turn off only to pin a minor dbEngineVersion).",
   },
   dbInstanceClass: {
-    schema: z.string().refine(isKnownInstanceClass),
+    schema: () => z.string().refine(isKnownInstanceClass),
     expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
     fix: "Use e.g. db.t4g.micro (dev) or db.m7g.large.",
     doc: "Instance class of the primary.",
   },
   dbReplicaInstanceClass: {
-    schema: z.string().refine(isKnownInstanceClass),
+    schema: () => z.string().refine(isKnownInstanceClass),
     expects: "an RDS for MySQL instance class such as db.t4g.micro or db.m7g.large",
     fix: "Use e.g. db.t4g.micro (dev) or db.m7g.large.",
     doc: "Instance class of the read replicas.",
   },
   dbAllocatedStorageGiB: {
-    schema: int(20, 65536),
+    schema: () => int(20, 65536),
     expects: "an integer from 20 (the gp3 minimum for MySQL) to 65536",
     fix: "Use 20 or more; storage autoscaling grows it up to dbMaxAllocatedStorageGiB.",
     doc: "Initial gp3 storage of the primary.",
   },
   dbMaxAllocatedStorageGiB: {
-    schema: int(21, 65536),
+    schema: () => int(21, 65536),
     expects: "an integer from 21 to 65536, above dbAllocatedStorageGiB",
     fix: "Set it above dbAllocatedStorageGiB, e.g. 5× the allocation.",
     doc: "Storage autoscaling ceiling.",
   },
   dbMultiAz: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false; prod requires true.",
     doc: "Multi-AZ standby for the primary (60–120 s failover).",
   },
   dbReplicaCount: {
-    schema: int(0, 15),
+    schema: () => int(0, 15),
     expects: "an integer from 0 to 15",
     fix: "Replicas serve the reads; 0 is allowed only in dev.",
     doc: "Read replicas, each in another AZ than a single-AZ primary.",
   },
   dbApplyImmediately: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "true applies database changes at once (with any restart they need); false waits for the maintenance window.",
     doc: "Apply database changes at once instead of in the maintenance window: on in dev, off in staging and prod, where a pending change is reported by the drift job, not as drift.",
   },
   dbBackupRetentionDays: {
-    schema: int(1, 35),
+    schema: () => int(1, 35),
     expects: "an integer from 1 to 35",
     fix: "A replica's source needs automated backups: at least 1 day (7 in prod).",
     doc: "Days of automated backups.",
   },
   dbDeletionProtection: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false; prod requires true.",
     doc: "Deletion protection on the database instances.",
   },
   dbSkipFinalSnapshot: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use false; only dev may skip the final snapshot.",
     doc: "Delete the primary without a final snapshot (dev only).",
@@ -492,31 +497,31 @@ export const SETTINGS: Readonly<Record<string, Setting>> = {
   },
   dbLogRetentionDays: logRetentionDays("Days CloudWatch keeps the exported database logs."),
   dbPort: {
-    schema: int(1150, 65535),
+    schema: () => int(1150, 65535),
     expects: "an integer from 1150 to 65535",
     fix: "Use e.g. 3406 (not MySQL's default 3306, Security Hub RDS.23).",
     doc: "Port MySQL listens on.",
   },
   dbName: {
-    schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
+    schema: () => z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
     expects: "a MySQL database name: a letter, then letters, digits or _ (at most 64)",
     fix: "Use e.g. app.",
     doc: "Initial database name.",
   },
   alarmEmails: {
-    schema: z.preprocess(jsonish, z.array(z.email())),
+    schema: () => z.preprocess(jsonish, z.array(z.email())),
     expects: "a JSON list of email addresses",
     fix: 'Use e.g. ["oncall@example.com"]; each address confirms its subscription by email.',
     doc: "Who the alarms email (none in dev; at least one in prod).",
   },
   alarmThresholds: {
-    schema: z.preprocess(jsonish, z.record(z.string(), z.number())),
+    schema: () => z.preprocess(jsonish, z.record(z.string(), z.number())),
     expects: "a JSON object of threshold names and numbers",
     fix: `Use names from ${Object.keys(DEFAULT_THRESHOLDS).join(", ")}, e.g. {"ec2CpuPercent": 90}.`,
     doc: "Alarm thresholds that differ from the defaults (see the monitoring README).",
   },
   protectStatefulResources: {
-    schema: bool(),
+    schema: () => bool(),
     expects: "true or false",
     fix: "Use true or false; prod requires true.",
     doc: "Pulumi protect on the databases, their password and secret.",
@@ -592,7 +597,7 @@ export function loadSettings(stack: string, config: Readonly<Record<string, stri
       });
       continue;
     }
-    const parsed = setting.schema.safeParse(raw);
+    const parsed = setting.schema().safeParse(raw);
     if (parsed.success) values[key] = parsed.data;
     else p.add(`${PROJECT}:${key}`, `must be ${setting.expects}`, { got: raw, fix: setting.fix });
   }

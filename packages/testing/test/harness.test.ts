@@ -489,6 +489,25 @@ describe("harness: config", () => {
     assert.deepEqual(config, { "demo:size": "5", "aws:region": "eu-west-1", "demo:flags": '["a","b"]', "demo:name": "x" });
   });
 
+  it("reads scalars as YAML 1.2's core schema does: a date stays text, true and 0x1F are values, yes is a word", () => {
+    const dir = mkdtempSync(join(tmpdir(), "harness-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+    writeFileSync(join(dir, "Pulumi.qa.yaml"), "config:\n  since: 2026-01-01\n  on: true\n  hex: 0x1F\n  word: yes\n");
+    assert.deepEqual(stackConfig({ stack: "qa", projectDir: dir }).config, {
+      "demo:since": "2026-01-01",
+      "demo:on": "true",
+      "demo:hex": "31",
+      "demo:word": "yes",
+    });
+  });
+
+  it("fails when a stack file repeats a key, as the CLI does", () => {
+    const dir = mkdtempSync(join(tmpdir(), "harness-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+    writeFileSync(join(dir, "Pulumi.qa.yaml"), "config:\n  size: 1\n  size: 2\n");
+    assert.throws(() => stackConfig({ stack: "qa", projectDir: dir }), /duplicated mapping key/);
+  });
+
   it("fails when a stack file holds a secure value and no plaintext is supplied", () => {
     const dir = mkdtempSync(join(tmpdir(), "harness-"));
     writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
