@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { withName } from "@web-infra/core";
+import { awsContext, withName } from "@web-infra/core";
 import type { Resolved, WebTierArgs } from "./args";
 
 /**
@@ -74,7 +74,7 @@ export function accessLogBucket(
     },
     parent,
   );
-  const account = aws.getCallerIdentityOutput({}, parent).accountId;
+  const account = awsContext(scope).accountId;
   const writers = region.apply((r) => {
     const legacy = ELB_LOG_DELIVERY_ACCOUNTS[r];
     return legacy

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { roleInputs, withName } from "@web-infra/core";
+import { awsContext, roleInputs, withName } from "@web-infra/core";
 import type { Resolved, WebTierArgs } from "./args";
 import { al2023NamePattern } from "./instanceTypes";
 import { renderUserData } from "./userData";
@@ -150,8 +150,8 @@ export function createServers(scope: pulumi.Resource, s: ServerInputs): Servers 
     },
     parent,
   );
-  const partition = aws.getPartitionOutput({}, parent).partition;
-  const account = aws.getCallerIdentityOutput({}, parent).accountId;
+  const partition = awsContext(scope).partition;
+  const account = awsContext(scope).accountId;
   new aws.iam.RolePolicy(
     `${name}-server-session-manager`,
     {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Connections, Problems, withName } from "@web-infra/core";
+import { awsContext, Connections, Problems, withName } from "@web-infra/core";
 import { accessLogBucket } from "./accessLogs";
 import { resolveWebTierArgs, WebTierArgs } from "./args";
 import { createServers } from "./servers";
@@ -75,7 +75,7 @@ export class WebTier extends pulumi.ComponentResource {
     super("web-infra:compute:WebTier", name, {}, opts);
     const parent = { parent: this };
     const tags = args.tags;
-    const region = aws.getRegionOutput({}, parent).region;
+    const region = awsContext(this).region;
 
     const albSg = new aws.ec2.SecurityGroup(
       `${name}-alb`,

@@ -4,3 +4,4 @@ export * from "./connections";
 export * from "./logKey";
 export * from "./cloudwatch";
 export * from "./iam";
+export * from "./context";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./context";
 import { withName } from "./tags";
 import { Problems } from "./validation";
 
@@ -51,9 +52,9 @@ export class LogEncryptionKey extends pulumi.ComponentResource {
     p.throwIfAny();
     super("web-infra:core:LogEncryptionKey", name, {}, opts);
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const account = awsContext(this).accountId;
+    const region = awsContext(this).region;
+    const partition = awsContext(this).partition;
     this.key = new aws.kms.Key(
       name,
       {

@@ -1,7 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { checkRoleSettings, Connections, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
+import {
+  awsContext,
+  checkRoleSettings,
+  Connections,
+  LOG_RETENTION_DAYS,
+  Problems,
+  RoleSettings,
+  roleInputs,
+  withName,
+} from "@web-infra/core";
 import {
   CA_CERTIFICATES,
   dailyWindow,
@@ -761,7 +770,7 @@ export class MysqlDatabase extends pulumi.ComponentResource {
       },
       parent,
     );
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const partition = awsContext(this).partition;
     new aws.iam.RolePolicyAttachment(
       `${name}-monitoring`,
       { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole` },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministers, Problems, withName } from "@web-infra/core";
+import { awsContext, accountAdministers, Problems, withName } from "@web-infra/core";
 import { AlarmSpec, MAX_ALARM_NAME, planAlarms, planTopicAlarm, topicAlarmName } from "./alarms";
 import { dashboardBody, dashboardNameFor } from "./dashboard";
 import { resolveThresholds, Thresholds } from "./thresholds";
@@ -213,8 +213,8 @@ export class Monitoring extends pulumi.ComponentResource {
     const tags = args.tags;
     this.thresholds = cfg.thresholds;
 
-    const region = aws.getRegionOutput({}, parent).region;
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = awsContext(this).region;
+    const partition = awsContext(this).partition;
 
     this.key = args.snsKmsKeyId === undefined ? this.topicKey(name, partition, region, tags) : undefined;
     this.topic = new aws.sns.Topic(
@@ -232,7 +232,7 @@ export class Monitoring extends pulumi.ComponentResource {
         new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent),
     );
 
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const account = awsContext(this).accountId;
     const topicAlarm = planTopicAlarm(name, this.topic.name, cfg.thresholds);
     const specs = [...cfg.alarms, topicAlarm];
     this.alarms = specs.map((a) => ({
@@ -344,7 +344,7 @@ export class Monitoring extends pulumi.ComponentResource {
     region: pulumi.Output<string>,
   ): aws.sns.TopicPolicy {
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const account = awsContext(this).accountId;
     return new aws.sns.TopicPolicy(
       `${name}-alarms`,
       {
@@ -406,7 +406,7 @@ export class Monitoring extends pulumi.ComponentResource {
     tags: MonitoringArgs["tags"],
   ): aws.kms.Key {
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const account = awsContext(this).accountId;
     return new aws.kms.Key(
       `${name}-alarms`,
       {

@@ -1,6 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRoleSettings, Connections, LOG_RETENTION_DAYS, Problems, RoleSettings, roleInputs, withName } from "@web-infra/core";
+import {
+  awsContext,
+  checkRoleSettings,
+  Connections,
+  LOG_RETENTION_DAYS,
+  Problems,
+  RoleSettings,
+  roleInputs,
+  withName,
+} from "@web-infra/core";
 import { ipv6Subnet, isCanonicalCidr, maxAzs, prefixLength, subnetCidr, Tier } from "./cidr";
 
 // Moved to @web-infra/core so the database can share it; still importable from here.
@@ -532,7 +541,7 @@ export class Network extends pulumi.ComponentResource {
 
     this.createNetworkAcls(name, cfg, tags);
 
-    const region = aws.getRegionOutput({}, parent).region;
+    const region = awsContext(this).region;
     const endpoints: Record<string, aws.ec2.VpcEndpoint> = {};
     if (cfg.endpoints.s3Gateway) {
       endpoints["s3"] = new aws.ec2.VpcEndpoint(
@@ -649,8 +658,8 @@ export class Network extends pulumi.ComponentResource {
       { retentionInDays: cfg.retentionInDays, kmsKeyId: cfg.kmsKeyArn, tags: withName(tags, `${name}-flow-logs`) },
       parent,
     );
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const account = awsContext(this).accountId;
+    const partition = awsContext(this).partition;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,
       {

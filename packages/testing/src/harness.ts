@@ -212,8 +212,11 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
     call(args) {
       const { value } = unwrapSecrets(args.inputs);
       invokes.push({ token: args.token, inputs: value as Record<string, unknown> });
+      // An explicit provider answers for its own region (a reference is "<urn>::<id>").
+      const ref = args.provider ?? "";
+      const region = created.get(ref.slice(0, ref.lastIndexOf("::")))?.inputs["region"];
       try {
-        return answerInvoke(args.token, value as Record<string, unknown>, world);
+        return answerInvoke(args.token, value as Record<string, unknown>, typeof region === "string" ? world.inRegion(region) : world);
       } catch (err) {
         // The SDK rebuilds invoke errors from the gRPC `details` field only.
         throw Object.assign(err as Error, { details: `${args.token}: ${(err as Error).message}` });

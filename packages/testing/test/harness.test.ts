@@ -412,6 +412,20 @@ describe("harness: invokes", () => {
     );
   });
 
+  it("answers an explicit provider's invokes for that provider's region", async () => {
+    const g = await runProgram(
+      async () => {
+        const west = new aws.Provider("west", { region: "eu-west-1" });
+        const azs = await aws.getAvailabilityZones({ state: "available" }, { provider: west });
+        const region = await aws.getRegion({}, { provider: west });
+        const home = await aws.getRegion();
+        return { azs: azs.names, region: region.region, home: home.region };
+      },
+      { stack: "dev" },
+    );
+    assert.deepEqual(g.outputs, { azs: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], region: "eu-west-1", home: "us-east-1" });
+  });
+
   it("finds the newest Amazon Linux 2023 AMI for an architecture", async () => {
     const g = await runProgram(
       async () => {

@@ -66,6 +66,16 @@ export class AwsWorld {
     this.computers = this.buildComputers();
   }
 
+  /**
+   * The same account as an explicit provider for another region sees it when it answers an
+   * invoke: the region, its zones and its ARNs change; the resources registered are shared.
+   */
+  inRegion(region: string): AwsWorld {
+    if (region === this.region) return this;
+    regionInfo(region);
+    return Object.create(this, { region: { value: region } }) as AwsWorld;
+  }
+
   get zones(): string[] {
     return zonesOf(this.region);
   }

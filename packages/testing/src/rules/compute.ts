@@ -1,7 +1,7 @@
 import type { CapturedResource, StackGraph } from "../graph";
 import { architectureOfInstanceType, ELB_SSL_POLICIES } from "../aws/catalog";
 import { ELB_LOG_ACCOUNTS } from "../aws/world";
-import { AwsRule, inRange, num, resourceRule } from "./rule";
+import { AwsRule, inRange, num, regionOf, resourceRule } from "./rule";
 
 /** The `aws:alb/*` tokens are aliases of `aws:lb/*`: every LB rule matches both. */
 export const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -431,7 +431,7 @@ export const albLogBucket: AwsRule = resourceRule(
     }
     const policy = graph.ofType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs["bucket"] === bucket.id);
     const objectArn = `arn:aws:s3:::${String(bucket.state["bucket"])}/${logs.prefix ? `${logs.prefix}/` : ""}AWSLogs/${graph.accountId}/elasticloadbalancing/x.log.gz`;
-    const writer = logWriter(graph.region);
+    const writer = logWriter(regionOf(lb, graph));
     if (!policyAllows(policy?.inputs["policy"], writer, "s3:PutObject", objectArn)) {
       out.push(
         `Access Denied for bucket ${String(bucket.state["bucket"])}: its policy must allow ${writer.id} s3:PutObject on ${objectArn.replace(/elasticloadbalancing\/x\.log\.gz$/, "*")}`,

@@ -1,7 +1,7 @@
 import { Cidr } from "@web-infra/core/cidr";
 import type { CapturedResource, StackGraph } from "../graph";
 import { globToRegExp, LB, LISTENER, matchesAny, policyStatements, principalMatches, TARGET_GROUP } from "./compute";
-import { type AwsRule, bag, list, num, resourceRule } from "./rule";
+import { type AwsRule, bag, list, num, regionOf, resourceRule } from "./rule";
 
 /*
  * Constraints between two inputs of one resource, or between a resource and one it references,
@@ -538,14 +538,6 @@ export const launchTemplateInterfaces: AwsRule = resourceRule(
 );
 
 const regionOfArn = (arn: unknown) => (typeof arn === "string" ? arn.split(":")[3] : undefined);
-
-/** A resource's region: its explicit provider's, else the stack's (the mock's ARNs always carry the stack's). */
-function regionOf(r: CapturedResource | undefined, graph: StackGraph): string {
-  const ref = r?.options.provider;
-  const provider = ref === undefined ? undefined : graph.byUrn(ref.slice(0, ref.lastIndexOf("::")));
-  const region = provider?.inputs["region"];
-  return typeof region === "string" ? region : graph.region;
-}
 
 export const listenerCertificateRegion: AwsRule = resourceRule(
   "listener-certificate-region",
