@@ -53,20 +53,34 @@ const node = process.execPath;
 const tsx = ["--conditions=@web-infra/source", "--require", "./packages/testing/register.js"];
 const mocha = resolve(ROOT, "node_modules/mocha/bin/mocha.js");
 
+/** n rounds, each running every command once in turn (after one warm-up round); medians per command. */
+function interleaved(n: number, commands: { label: string; args: string[] }[]): { label: string; median: number; all: number[] }[] {
+  for (const c of commands) time(node, c.args);
+  const all = commands.map(() => [] as number[]);
+  for (let round = 0; round < n; round++) commands.forEach((c, i) => all[i].push(time(node, c.args)));
+  return commands.map((c, i) => ({ label: c.label, median: median(all[i]), all: all[i] }));
+}
+
 function benchEvaluate(): void {
-  const floor = measure("floor: load SDK + AWS, register 1 mocked resource", runs, node, ["scripts/bench/floor.js"]);
-  const floorCached = measure("floor with Node's compile cache (as register.js turns on)", runs, node, [
-    "--require",
-    "./scripts/bench/compile-cache.js",
-    "scripts/bench/floor.js",
-  ]);
-  const stacks = stackNames(ROOT).map((s) => {
+  const stackRuns = stackNames(ROOT).map((s) => {
     const resources = execFileSync(node, [...tsx, "scripts/bench/evaluate.ts", s], { cwd: ROOT, encoding: "utf8" }).trim();
     return {
-      ...measure(`evaluate ${s} (${resources} resources)`, runs, node, [...tsx, "scripts/bench/evaluate.ts", s]),
+      label: `evaluate ${s} (${resources} resources)`,
       resources: Number(resources),
+      args: [...tsx, "scripts/bench/evaluate.ts", s],
     };
   });
+  // Interleaved rounds, one run of each per round: the machine's speed drifts over a minute, and a
+  // ratio of two batches taken a minute apart measured that drift as much as the harness.
+  const [floor, floorCached, ...evaluated] = interleaved(runs, [
+    { label: "floor: load SDK + AWS, register 1 mocked resource", args: ["scripts/bench/floor.js"] },
+    {
+      label: "floor with Node's compile cache (as register.js turns on)",
+      args: ["--require", "./scripts/bench/compile-cache.js", "scripts/bench/floor.js"],
+    },
+    ...stackRuns,
+  ]);
+  const stacks = evaluated.map((m, i) => ({ ...m, resources: stackRuns[i].resources }));
   const oneTest = measure("mocha, a one-test suite (one whole-stack run)", testRuns, node, [
     "--conditions=@web-infra/source",
     mocha,
