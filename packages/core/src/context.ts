@@ -13,8 +13,9 @@ const contexts = new WeakMap<object, AwsContext>();
 /**
  * The account, partition and region of the AWS provider that `scope`'s children deploy with:
  * one lookup of each per provider and program run, shared by every component. Each
- * getCallerIdentity is an STS call at preview and at up; the stack made 17 lookups before.
- * A scope under an explicit provider gets that provider's own.
+ * getCallerIdentity is an STS call at preview and at up, and the prod stack's components made 17
+ * of these lookups before they shared them. A scope under an explicit provider gets that
+ * provider's own.
  */
 export function awsContext(scope: pulumi.Resource): AwsContext {
   // The provider an invoke with { parent: scope } uses (getProvider in @pulumi/pulumi runtime/invoke.ts);

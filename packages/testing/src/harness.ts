@@ -302,8 +302,8 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
   process.on("unhandledRejection", onUnhandled);
   // Every resource's constructor captures an unlimited stack trace, maps it through source maps
   // and marshals each frame into its request (Resource.callsites in @pulumi/pulumi resource.ts);
-  // the mock monitor throws the source position away. Skipping it during the run is a third of
-  // the SDK's time per resource here.
+  // the mock monitor throws the source position away. Skipping it saved about 50 ms of the prod
+  // stack's 500 ms run here.
   const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
   const callsites = resource.callsites;
   if (typeof callsites === "function") resource.callsites = () => [];
