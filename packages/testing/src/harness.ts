@@ -187,7 +187,13 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
   const position = new Map<CapturedResource, number>();
   const created = new Map<string, { id: string; inputs: Record<string, unknown>; secretPaths: string[]; state: Record<string, unknown> }>();
   const invokes: CapturedInvoke[] = [];
-  let current: { type: string; name: string; urn: string; additionalSecretOutputs: string[]; wire: unknown } | undefined;
+  let current: { type: string; name: string; urn: string; provider: string; additionalSecretOutputs: string[]; wire: unknown } | undefined;
+  // What a resource or invoke under an explicit provider sees: that provider's region (a reference is "<urn>::<id>").
+  const worldOf = (providerRef: string | undefined) => {
+    const ref = providerRef ?? "";
+    const region = created.get(ref.slice(0, ref.lastIndexOf("::")))?.inputs["region"];
+    return typeof region === "string" ? world.inRegion(region) : world;
+  };
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -204,7 +210,7 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
         return { id, state: args.inputs };
       }
       const inputs = value as Record<string, unknown>;
-      const made = world.create(args.type, args.name, pending.urn, inputs);
+      const made = worldOf(pending.provider).create(args.type, args.name, pending.urn, inputs);
       created.set(pending.urn, { id: made.id, inputs, secretPaths: paths, state: made.state });
       const secretTop = new Set([...paths.map((p) => p.split(/[.[]/)[0]), ...pending.additionalSecretOutputs]);
       return { id: made.id, state: wrapSecretProps(made.state, secretTop) };
@@ -212,11 +218,8 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
     call(args) {
       const { value } = unwrapSecrets(args.inputs);
       invokes.push({ token: args.token, inputs: value as Record<string, unknown> });
-      // An explicit provider answers for its own region (a reference is "<urn>::<id>").
-      const ref = args.provider ?? "";
-      const region = created.get(ref.slice(0, ref.lastIndexOf("::")))?.inputs["region"];
       try {
-        return answerInvoke(args.token, value as Record<string, unknown>, typeof region === "string" ? world.inRegion(region) : world);
+        return answerInvoke(args.token, value as Record<string, unknown>, worldOf(args.provider));
       } catch (err) {
         // The SDK rebuilds invoke errors from the gRPC `details` field only.
         throw Object.assign(err as Error, { details: `${args.token}: ${(err as Error).message}` });
@@ -247,6 +250,7 @@ async function runOnce(program: () => unknown, options: RunOptions): Promise<Run
       type,
       name,
       urn,
+      provider: req.getProvider(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       wire: req.getObject()?.toJavaScript() ?? {},
     };

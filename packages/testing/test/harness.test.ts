@@ -426,6 +426,24 @@ describe("harness: invokes", () => {
     assert.deepEqual(g.outputs, { azs: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], region: "eu-west-1", home: "us-east-1" });
   });
 
+  it("creates a resource under an explicit provider in that provider's region: ARN, endpoints, zones", async () => {
+    const g = await runProgram(
+      () => {
+        const west = new aws.Provider("west", { region: "eu-west-1" });
+        new aws.sns.Topic("home", {});
+        new aws.sns.Topic("away", {}, { provider: west });
+        new aws.s3.Bucket("away", {}, { provider: west });
+        const vpc = new aws.ec2.Vpc("away", { cidrBlock: "10.0.0.0/16" }, { provider: west });
+        new aws.ec2.Subnet("away", { vpcId: vpc.id, cidrBlock: "10.0.0.0/24" }, { provider: west });
+      },
+      { stack: "dev" },
+    );
+    assert.match(String(g.get("aws:sns/topic:Topic", "home").state["arn"]), /^arn:aws:sns:us-east-1:123456789012:home-/);
+    assert.match(String(g.get("aws:sns/topic:Topic", "away").state["arn"]), /^arn:aws:sns:eu-west-1:123456789012:away-/);
+    assert.match(String(g.get("aws:s3/bucket:Bucket", "away").state["bucketRegionalDomainName"]), /\.s3\.eu-west-1\.amazonaws\.com$/);
+    assert.equal(g.get("aws:ec2/subnet:Subnet", "away").state["availabilityZone"], "eu-west-1a");
+  });
+
   it("finds the newest Amazon Linux 2023 AMI for an architecture", async () => {
     const g = await runProgram(
       async () => {

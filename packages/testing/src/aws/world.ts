@@ -55,6 +55,7 @@ export class AwsWorld {
   private readonly nextHost = new Map<string, number>();
   private readonly registrations = new Map<string, number>();
   private readonly computers: Record<string, Computer>;
+  private readonly regions = new Map<string, AwsWorld>();
 
   constructor(opts: WorldOptions) {
     regionInfo(opts.region);
@@ -67,13 +68,19 @@ export class AwsWorld {
   }
 
   /**
-   * The same account as an explicit provider for another region sees it when it answers an
-   * invoke: the region, its zones and its ARNs change; the resources registered are shared.
+   * The same account as an explicit provider for another region sees it, for its invokes and the
+   * resources it creates: the region, its zones, ARNs and endpoints change; the resources
+   * registered are shared, so a reference across regions still resolves.
    */
   inRegion(region: string): AwsWorld {
     if (region === this.region) return this;
+    const known = this.regions.get(region);
+    if (known) return known;
     regionInfo(region);
-    return Object.create(this, { region: { value: region } }) as AwsWorld;
+    const view = Object.create(this, { region: { value: region } }) as AwsWorld;
+    Object.defineProperty(view, "computers", { value: view.buildComputers() });
+    this.regions.set(region, view);
+    return view;
   }
 
   get zones(): string[] {

@@ -68,7 +68,7 @@ export function formatAsPreview(rejections: readonly Rejection[]): string {
   return ["Diagnostics:", ...blocks].join("\n");
 }
 
-/** A resource's region: its explicit provider's, else the stack's (the mock's ARNs always carry the stack's). */
+/** A resource's region: its explicit provider's, else the stack's. */
 export function regionOf(r: CapturedResource | undefined, graph: StackGraph): string {
   const ref = r?.options.provider;
   const provider = ref === undefined ? undefined : graph.byUrn(ref.slice(0, ref.lastIndexOf("::")));
