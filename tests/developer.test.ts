@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeMissing, missingPrerequisites, PREREQUISITES } from "./system/support/prerequisites";
@@ -57,6 +57,26 @@ describe("the developer loop", () => {
     assert.match(plain.stdout, /TypeError \[ERR_INVALID_ARG_TYPE\]: /);
     assert.match(plain.stdout, /at async /);
     assert.equal(loaded.stdout, plain.stdout);
+  });
+
+  it("prunes compiled copies not written for 30 days when it compiles, and keeps the rest", () => {
+    const cache = mkdtempSync(join(tmpdir(), "web-infra-ts-cache-"));
+    const old = join(cache, "old.js");
+    const recent = join(cache, "recent.js");
+    writeFileSync(old, "");
+    writeFileSync(recent, "");
+    const longAgo = (Date.now() - 31 * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, longAgo, longAgo);
+    const r = spawnSync(process.execPath, ["--require", join(ROOT, "packages/testing/register.js"), join(__dirname, "fixtures/hello.ts")], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "", WEB_INFRA_TS_CACHE: cache },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "compiled\n");
+    const left = readdirSync(cache);
+    assert.equal(left.includes("old.js"), false);
+    assert.equal(left.includes("recent.js"), true);
+    assert.equal(left.filter((f) => f.endsWith(".js.map")).length, 1, "the compiled copy's map sits beside it");
   });
 
   it("covers every dependency with an install script in allowScripts, so npm ci prints no review notice", () => {

@@ -52,7 +52,10 @@ function compile(source, filename) {
   } catch {
     // not cached yet
   }
-  if (!esbuild.transformSync) esbuild = require("esbuild");
+  if (!esbuild.transformSync) {
+    esbuild = require("esbuild");
+    prune();
+  }
   const { code, map } = esbuild.transformSync(source, {
     loader: "ts",
     format: "cjs",
@@ -67,6 +70,32 @@ function compile(source, filename) {
   if (sourceMaps) writeAtomic(`${cached}.map`, map);
   writeAtomic(cached, code);
   return code;
+}
+
+/**
+ * Every edit leaves a compiled copy behind: on the first compile of a process, delete entries
+ * not written for 30 days (one still in use is compiled again, once). A warm run never lists the
+ * directory.
+ */
+function prune() {
+  const cutoff = Date.now() - 30 * 24 * 3600 * 1000;
+  let names = [];
+  try {
+    names = fs.readdirSync(cacheDir);
+  } catch {
+    return; // no cache yet
+  }
+  // The maps of files this process has loaded are read lazily: keep them.
+  const inUse = new Set(mapFiles.values());
+  for (const name of names) {
+    const file = path.join(cacheDir, name);
+    if (inUse.has(file)) continue;
+    try {
+      if (fs.statSync(file).mtimeMs < cutoff) fs.unlinkSync(file);
+    } catch {
+      // another process pruned it first
+    }
+  }
 }
 
 function sourceMapOf(file) {
