@@ -4,26 +4,13 @@ import { join, resolve } from "node:path";
 import { kmsKeys, logGroups, policies, vpcFlowLogs, defaultSecurityGroupClosed } from "@web-infra/policy";
 import { runPolicies, runProgram, RunResult } from "@web-infra/testing";
 import * as existingCertificate from "../packages/compute/examples/existing-certificate";
-import * as logKey from "../packages/core/examples/log-key";
-import * as primaryAndReplicas from "../packages/database/examples/primary-and-replicas";
 import * as alarms from "../packages/monitoring/examples/alarms";
-import * as threeAzs from "../packages/networking/examples/three-azs";
 import * as offlineCheck from "../packages/policy/examples/offline-check";
 import * as componentTest from "../packages/testing/examples/component-test";
+import { EXAMPLE_PROGRAMS } from "./examplePrograms";
 import { importsPulumi } from "./support";
 
 const ROOT = resolve(__dirname, "..");
-
-/** Every example program, by `<package>/<scenario>`; discovery below fails when one on disk is missing here. */
-const PROGRAMS: Readonly<Record<string, () => unknown>> = {
-  "compute/existing-certificate": existingCertificate.program,
-  "core/log-key": logKey.program,
-  "database/primary-and-replicas": primaryAndReplicas.program,
-  "monitoring/alarms": alarms.program,
-  "networking/three-azs": threeAzs.program,
-  "policy/offline-check": offlineCheck.program,
-  "testing/component-test": componentTest.program,
-};
 
 /** The workspace packages: every directory of packages/ with a package.json. */
 const PACKAGES = readdirSync(join(ROOT, "packages"))
@@ -50,7 +37,7 @@ const graphs = new Map<string, Promise<RunResult>>();
 function graphOf(example: string): Promise<RunResult> {
   let found = graphs.get(example);
   if (!found) {
-    const program = PROGRAMS[example];
+    const program = EXAMPLE_PROGRAMS[example];
     assert.ok(program, `no program registered for ${example}`);
     found = runProgram(program, { stack: "example", project: "example" });
     graphs.set(example, found);
@@ -87,7 +74,11 @@ describe("examples", () => {
     });
 
     it("runs every example on disk, and nothing that is not on disk", () => {
-      assert.deepEqual(EXAMPLES, Object.keys(PROGRAMS).sort(), "register each example's program in PROGRAMS with its assertions");
+      assert.deepEqual(
+        EXAMPLES,
+        Object.keys(EXAMPLE_PROGRAMS).sort(),
+        "register each example's program in tests/examplePrograms.ts and its assertions here",
+      );
     });
 
     for (const example of EXAMPLES) {
@@ -130,7 +121,7 @@ describe("examples", () => {
     });
 
     it("names its alias with only characters KMS accepts when the stack name holds a dot", async () => {
-      const dotted = await runProgram(PROGRAMS["core/log-key"], { stack: "feature.x", project: "example" });
+      const dotted = await runProgram(EXAMPLE_PROGRAMS["core/log-key"], { stack: "feature.x", project: "example" });
       assert.deepEqual(dotted.rejections, []);
       assert.equal(dotted.get("aws:kms/alias:Alias", "app-logs").inputs["name"], "alias/example-feature-x-app-logs");
     });

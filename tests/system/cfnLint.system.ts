@@ -3,13 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram, RunResult } from "@web-infra/testing";
 import { bootstrapStack } from "../../stacks/bootstrap/program";
-import * as existingCertificate from "../../packages/compute/examples/existing-certificate";
-import * as logKey from "../../packages/core/examples/log-key";
-import * as primaryAndReplicas from "../../packages/database/examples/primary-and-replicas";
-import * as alarms from "../../packages/monitoring/examples/alarms";
-import * as threeAzs from "../../packages/networking/examples/three-azs";
-import * as offlineCheck from "../../packages/policy/examples/offline-check";
-import * as componentTest from "../../packages/testing/examples/component-test";
+import { EXAMPLE_PROGRAMS } from "../examplePrograms";
 import { STACKS, stackGraph } from "../support";
 import { CFN_TYPES, FOLDED, toTemplate } from "./support/cfnExport";
 import { removeDir, runCommand, tempDir } from "./support/processes";
@@ -68,16 +62,7 @@ describe("cfn-lint, AWS's linter over its resource schemas, on every stack's gra
     assert.deepEqual(unexpected(await lint(template, "us-east-1")), []);
   });
 
-  const examples: Readonly<Record<string, () => unknown>> = {
-    "compute/existing-certificate": existingCertificate.program,
-    "core/log-key": logKey.program,
-    "database/primary-and-replicas": primaryAndReplicas.program,
-    "monitoring/alarms": alarms.program,
-    "networking/three-azs": threeAzs.program,
-    "policy/offline-check": offlineCheck.program,
-    "testing/component-test": componentTest.program,
-  };
-  for (const [example, program] of Object.entries(examples)) {
+  for (const [example, program] of Object.entries(EXAMPLE_PROGRAMS)) {
     it(`example ${example}: no finding beyond the documented limits`, async () => {
       const g = await runProgram(program, { stack: "example", project: "example" });
       const { template, unmapped } = toTemplate(g);
